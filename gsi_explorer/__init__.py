@@ -1,0 +1,3 @@
+"""gsi-explorer: browse and question China's internal-security diplomacy event data, offline."""
+
+__version__ = "0.1.0"

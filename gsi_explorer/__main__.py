@@ -1,0 +1,3 @@
+from gsi_explorer.cli import main
+
+raise SystemExit(main())
