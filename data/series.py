@@ -8,6 +8,8 @@ from gsi_explorer.data.query import SERIES, FilterError, Filters, Series, where_
 
 LIANYUNGANG_EVENT = "GPSCFL 2024"
 LIANYUNGANG_DAYS = 7  # days before the first and after the last GPSCFL 2024 meeting that count as "around" it
+# An MPS meeting dated to the day inside that window (month-precision rows cannot be placed in the week).
+AROUND_FORUM = "i.cn_agency = 'MPS' AND i.date_precision = 'day' AND i.date BETWEEN ? AND ?"
 
 
 def build(store, name: str, filters: Filters) -> Series:
@@ -113,11 +115,11 @@ def _lianyungang_share_2024(store, filters: Filters) -> Series:
         return Series("lianyungang_share_2024", title, "bar", [], {}, f"no '{LIANYUNGANG_EVENT}' rows in the data")
     where, params = where_clause(filters)
     _, rows = store._run(
-        f"SELECT count(*) FILTER (WHERE i.date BETWEEN ? AND ?), count(*) FROM interactions i "
+        f"SELECT count(*) FILTER (WHERE {AROUND_FORUM}), count(*) FROM interactions i "
         f"WHERE {where} AND i.year = 2024", [window[0], window[1], *params])
     around, total = rows[0]
     share = 100 * around / total if total else 0.0
-    return Series("lianyungang_share_2024", title, "bar", ["around GPSCFL 2024", "rest of 2024"],
+    return Series("lianyungang_share_2024", title, "bar", ["MPS around GPSCFL 2024", "rest of 2024"],
                   {"interactions": [float(around), float(total - around)]},
-                  f"{around} of {total} interactions in 2024 ({share:.1f} %) fall within {window[0]} … {window[1]} "
-                  f"(GPSCFL 2024 meetings ± {LIANYUNGANG_DAYS} days)")
+                  f"{around} of {total} interactions in 2024 ({share:.1f} %) are MPS meetings dated {window[0]} … "
+                  f"{window[1]} (GPSCFL 2024 meetings ± {LIANYUNGANG_DAYS} days; month-precision rows excluded)")
