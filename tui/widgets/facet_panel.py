@@ -1,0 +1,68 @@
+"""The facet column: one FacetList per facet, refreshed off the UI thread whenever the filters change.
+
+A refresh computes the facets one by one in a thread and shows each as it lands; when the filters change again the
+running refresh notices (generation counter) and stops, so quick typing never queues up stale work.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+
+from gsi_explorer.tui.safe_text import clean
+from gsi_explorer.tui.widgets.facet_list import FacetList
+
+
+class FacetPanel(VerticalScroll, can_focus=False):
+    class Refreshed(Message):
+        """All facets of the current filters are on screen."""
+
+    def __init__(self, store, facets: tuple[str, ...], limit: int = 300, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.store = store
+        self.facets = tuple(facets)
+        self.limit = limit
+        self.filters = None
+        self._generation = 0
+
+    def compose(self) -> ComposeResult:
+        for facet in self.facets:
+            yield FacetList(facet)
+
+    def facet_list(self, facet: str) -> FacetList:
+        return self.query_one(f"#facet-{facet}", FacetList)
+
+    def show(self, filters, only: tuple[str, ...] | None = None) -> None:
+        """Recompute counts for `filters` (all facets, or `only` these)."""
+        self._generation += 1
+        self.filters = filters
+        gen = self._generation
+        wanted = [(f, self.facet_list(f).order) for f in (only or self.facets)]
+        self.run_worker(
+            lambda: self._compute(gen, filters, wanted, only is None),
+            thread=True,
+            group="facet-panel",
+            exit_on_error=False,
+        )
+
+    def _compute(self, gen: int, filters, wanted: list[tuple[str, str]], complete: bool) -> None:
+        for facet, order in wanted:
+            if gen != self._generation:
+                return  # filters changed: this refresh is stale
+            try:
+                values = self.store.facet_counts(facet, filters, order=order, limit=self.limit)
+            except Exception as exc:
+                self.notify(clean(f"{facet}: {exc}"), severity="error", markup=False)
+                continue
+            self.app.call_from_thread(self._deliver, gen, facet, values)
+        if complete:
+            self.app.call_from_thread(self._done, gen)
+
+    def _deliver(self, gen: int, facet: str, values) -> None:
+        if gen == self._generation:
+            self.facet_list(facet).show_values(values)
+
+    def _done(self, gen: int) -> None:
+        if gen == self._generation:
+            self.post_message(self.Refreshed())
