@@ -301,8 +301,9 @@ class EventStore:
             raise NotBuiltError(f"{db_path}: no database — run `gsi-explorer build` (or start the app, which "
                                 f"builds it)")
         try:
-            con = duckdb.connect(str(db_path), read_only=True,
-                                 config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+            # default configuration on purpose: DuckDB refuses a second connection to the same file with a
+            # different one, and tests or scripts in the same process open plain read-only connections
+            con = duckdb.connect(str(db_path), read_only=True)
             con.execute("SELECT count(*) FROM build_info").fetchone()
         except duckdb.Error as exc:
             raise NotBuiltError(f"{db_path}: not a usable gsi-explorer database ({str(exc).splitlines()[0]}) — "

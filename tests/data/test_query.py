@@ -1,0 +1,300 @@
+"""EventStore over the real shipped data: facet counts, pages, sorting, search, details, export, vocabulary —
+each checked against SQL written independently in the test."""
+
+from __future__ import annotations
+
+import csv
+import threading
+import time
+
+import duckdb
+import pytest
+
+from gsi_explorer.data.facets import NONE
+from gsi_explorer.data.query import (FACETS, SERIES, Filters, ReadOnlyError, RowNotFound, SqlError, View,
+                                     ViewSpecError)
+
+
+@pytest.fixture(scope="module")
+def con(db_path):
+    c = duckdb.connect(str(db_path), read_only=True)
+    yield c
+    c.close()
+
+
+def q1(con, sql, params=()):
+    return con.execute(sql, list(params)).fetchone()[0]
+
+
+def test_totals(store, con):
+    assert store.count(Filters()) == 296 == q1(con, "SELECT count(*) FROM interactions")
+    assert store.count(Filters(), unit="event") == 213
+
+
+def test_facet_counts_match_sql_without_selection(store, con):
+    expected = dict(con.execute("SELECT cn_agency, count(*) FROM interactions GROUP BY 1").fetchall())
+    got = {v.value: v.count for v in store.facet_counts("agency", Filters())}
+    assert got == expected
+    years = dict(con.execute("SELECT coalesce(CAST(year AS VARCHAR), ?), count(*) FROM interactions GROUP BY 1",
+                             [NONE]).fetchall())
+    assert {v.value: v.count for v in store.facet_counts("year", Filters())} == years
+    assert years[NONE] == 5
+
+
+def test_facet_counts_apply_other_facets_only(store, con):
+    f = Filters().with_values("agency", ["MPS"]).with_values("region", ["Southeast Asia", "Central Asia"])
+    # agency counts ignore the agency selection but respect the region selection
+    expected = dict(con.execute("SELECT cn_agency, count(*) FROM interactions WHERE region IN "
+                                "('Southeast Asia', 'Central Asia') GROUP BY 1").fetchall())
+    agency = store.facet_counts("agency", f)
+    assert {v.value: v.count for v in agency} == expected
+    assert [v.value for v in agency if v.selected] == ["MPS"]
+    # region counts respect the agency selection only
+    expected_r = dict(con.execute("SELECT region, count(*) FROM interactions WHERE cn_agency = 'MPS' "
+                                  "GROUP BY 1").fetchall())
+    assert {v.value: v.count for v in store.facet_counts("region", f)} == expected_r
+    # and the total is the AND of both
+    assert store.count(f) == q1(con, "SELECT count(*) FROM interactions WHERE cn_agency = 'MPS' AND region IN "
+                                     "('Southeast Asia', 'Central Asia')")
+
+
+def test_topic_facet_counts_each_topic(store, con):
+    expected = dict(con.execute("SELECT t, count(*) FROM (SELECT unnest(topic_list) t FROM interactions) "
+                                "GROUP BY 1").fetchall())
+    got = {v.value: v.count for v in store.facet_counts("topic", Filters())}
+    assert got.pop(NONE) == q1(con, "SELECT count(*) FROM interactions WHERE len(topic_list) = 0")
+    assert got == expected
+    assert "telecom fraud; online gambling" not in got
+    f = Filters().with_values("topic", ["telecom fraud", "online gambling"])
+    assert store.count(f) == q1(con, "SELECT count(*) FROM interactions WHERE list_has_any(topic_list, "
+                                     "['telecom fraud', 'online gambling'])")
+
+
+def test_every_facet_counts_sum_to_total_for_scalar_facets(store):
+    for name in FACETS:
+        values = store.facet_counts(name, Filters())
+        assert values, name
+        if name != "topic":
+            assert sum(v.count for v in values) == 296, name
+
+
+def test_facet_order_limit_and_selected_zero(store):
+    by_count = store.facet_counts("country", Filters())
+    assert [v.count for v in by_count] == sorted((v.count for v in by_count), reverse=True)
+    az = store.facet_counts("country", Filters(), order="value")
+    assert [v.value for v in az] == sorted(v.value for v in az)
+    assert len(store.facet_counts("country", Filters(), limit=5)) == 5
+    f = Filters().with_values("agency", ["MSS"]).with_values("country", ["Tonga"])
+    tonga = [v for v in store.facet_counts("country", f) if v.value == "Tonga"]
+    assert tonga and tonga[0].selected
+    cnt = store.facet_counts("agency", f)
+    assert [v for v in cnt if v.value == "MSS"][0].count == 0  # Tonga never met MSS, still listed as selected
+
+
+def test_none_value_selects_blanks(store, con):
+    f = Filters().with_values("official", [NONE])
+    assert store.count(f) == q1(con, "SELECT count(*) FROM interactions WHERE cn_official IS NULL") == 22
+
+
+def test_filters_are_canonical_and_hashable():
+    a = Filters().toggle("country", "Vietnam").toggle("agency", "MPS")
+    b = Filters().toggle("agency", "MPS").toggle("country", "Vietnam")
+    assert a == b and hash(a) == hash(b)
+    assert a.toggle("country", "Vietnam").selected("country") == frozenset()
+    assert a.clear("agency").selected("agency") == frozenset()
+    assert a.clear() == Filters()
+    with pytest.raises(KeyError):
+        Filters().toggle("colour", "red")
+
+
+def test_search_dates_and_injection(store, con):
+    f = Filters(search="telecom fraud")
+    expected = q1(con, "SELECT count(*) FROM interactions WHERE search_text ILIKE '%telecom%' "
+                       "AND search_text ILIKE '%fraud%'")
+    assert store.count(f) == expected > 0
+    assert store.count(Filters(search='"telecom fraud"')) == q1(
+        con, "SELECT count(*) FROM interactions WHERE search_text ILIKE '%telecom fraud%'")
+    assert store.count(Filters(search="'; DROP TABLE interactions; --")) == 0
+    assert store.count(Filters(search="100%")) == 0
+    assert store.count(Filters(search="王小洪")) == q1(con, "SELECT count(*) FROM interactions "
+                                                         "WHERE cn_official = 'Wang Xiaohong'")
+    w = Filters(date_from="2022-06-01", date_to="2025-07-31")
+    assert store.count(w) == 252
+    assert store.count(w, unit="event") == 181
+    assert store.count(Filters(date_from="2024", date_to="2024")) == q1(
+        con, "SELECT count(*) FROM interactions WHERE year = 2024")
+    assert store.count(Filters(date_from="2024-02", date_to="2024-02")) == q1(
+        con, "SELECT count(*) FROM interactions WHERE month = '2024-02'")
+
+
+def test_page_sort_is_over_the_whole_filtered_set(store, con):
+    view = View(Filters().with_values("agency", ["MPS"]), sort=(("counterpart", False), ("date", True)))
+    page = store.page(view, offset=40, limit=10)
+    assert page.columns[0] == "interaction_id"
+    expected = [r[0] for r in con.execute(
+        "SELECT interaction_id FROM interactions WHERE cn_agency = 'MPS' "
+        "ORDER BY counterpart ASC NULLS LAST, date DESC NULLS LAST, interaction_id LIMIT 10 OFFSET 40").fetchall()]
+    assert [r[0] for r in page.rows] == expected
+    assert page.total == 232 and page.offset == 40
+    ids = [r[0] for r in store.page(View(), 0, 1000).rows]
+    assert len(ids) == len(set(ids)) == 296
+
+
+def test_event_page_one_row_per_event(store, con):
+    view = View(Filters().with_values("country", ["Russia"]), unit="event", sort=(("n_interactions", True),))
+    page = store.page(view, 0, 100)
+    assert page.columns[0] == "event_key"
+    assert page.total == len(page.rows) == q1(con, "SELECT count(DISTINCT event_key) FROM interactions "
+                                                   "WHERE counterpart = 'Russia'")
+    n_int = page.columns.index("n_interactions")
+    assert [r[n_int] for r in page.rows] == sorted((r[n_int] for r in page.rows), reverse=True)
+    matched = page.columns.index("n_matched")
+    assert all(r[matched] == 1 for r in page.rows)
+
+
+def test_unknown_sort_column_is_ignored_not_injected(store):
+    view = View(sort=(("date; DROP TABLE interactions", True),))
+    assert store.page(view, 0, 5).total == 296
+
+
+def test_view_spec_round_trip():
+    views = [
+        View(),
+        View(Filters().with_values("country", ["Vietnam", "Laos"]).with_values("topic", ["telecom fraud"]),
+             unit="event", sort=(("counterpart", False), ("date", True))),
+        View(Filters(search='Wang & "fraud" = 100%', date_from="2023", date_to="2024-06-30")
+             .with_values("host_event", ["China-Russia Law Enforcement and Security Cooperation Mechanism (8th)"])),
+    ]
+    for v in views:
+        spec = v.to_spec()
+        assert "\n" not in spec and len(spec) < 300
+        assert View.from_spec(spec) == v
+    assert View.from_spec("unit=event&country=Vietnam&sort=-date").filters.selected("country") == {"Vietnam"}
+
+
+@pytest.mark.parametrize("spec,fragment", [
+    ("unit=decade", "unit 'decade'"),
+    ("colour=red", "unknown key 'colour'"),
+    ("sort=-shoe_size", "cannot sort by 'shoe_size'"),
+    ("from=yesterday", "date 'yesterday' is not a date"),
+    ("%%%garbage", "not readable"),
+    ("just some words", "not readable"),
+])
+def test_view_spec_garbage_is_rejected(spec, fragment):
+    with pytest.raises(ViewSpecError, match=fragment.replace("(", r"\(")):
+        View.from_spec(spec)
+
+
+def test_detail_of_interaction_and_event(store, con):
+    iid = "2024-09-10-china-central-asia-public-security-ministerial-2024/kazakhstan"
+    d = store.detail(iid)
+    assert d.record["counterpart"] == "Kazakhstan" and d.record["iso3"] == "KAZ"
+    assert d.record["cn_official_zh"] == "王小洪"
+    assert {r["counterpart"] for r in d.same_event} == {"Kyrgyzstan", "Tajikistan", "Turkmenistan", "Uzbekistan"}
+    assert len(d.same_counterpart) == q1(con, "SELECT count(*) FROM interactions WHERE counterpart = 'Kazakhstan' "
+                                              "AND event_key <> ?", [d.record["event_key"]])
+    assert d.record["sources"][0]["role"] == "primary"
+    e = store.detail(d.record["event_key"])
+    assert e.record["n_interactions"] == 5 and len(e.same_event) == 5
+    assert e.record["forum_acronym"] == "C+C5"
+    with pytest.raises(RowNotFound):
+        store.detail("no-such-event")
+
+
+def test_series_honour_filters(store, con):
+    for name in SERIES:
+        s = store.series(name, Filters())
+        assert s.labels and s.values, name
+    pm = store.series("per_month", Filters().with_values("agency", ["CPLC"]))
+    assert set(pm.values) == {"CPLC"}
+    assert sum(pm.values["CPLC"]) == q1(con, "SELECT count(*) FROM interactions WHERE cn_agency = 'CPLC' "
+                                             "AND month IS NOT NULL")
+    br = store.series("bilateral_by_region", Filters())
+    sea = br.labels.index("Southeast Asia")
+    assert br.values["standalone"][sea] + br.values["sideline"][sea] == q1(
+        con, "SELECT count(*) FROM interactions WHERE is_bilateral AND region = 'Southeast Asia'")
+
+
+def test_export_csv_and_parquet(store, con, tmp_path):
+    view = View(Filters().with_values("agency", ["CPLC"]))
+    n = store.export(view, tmp_path / "out.csv", "csv")
+    assert n == 54
+    with (tmp_path / "out.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 54 and {r["cn_agency"] for r in rows} == {"CPLC"}
+    assert "summary" in rows[0] and "search_text" not in rows[0]
+    n = store.export(View(unit="event"), tmp_path / "ev.parquet", "parquet")
+    assert n == 213 == q1(con, f"SELECT count(*) FROM read_parquet('{tmp_path / 'ev.parquet'}')")
+
+
+@pytest.mark.parametrize("query,fragment", [
+    ("INSERT INTO interactions SELECT * FROM interactions", "INSERT statements are refused"),
+    ("UPDATE interactions SET city = 'x'", "UPDATE statements are refused"),
+    ("DELETE FROM interactions", "DELETE statements are refused"),
+    ("CREATE TABLE x AS SELECT 1", "CREATE statements are refused"),
+    ("DROP TABLE interactions", "DROP statements are refused"),
+    ("COPY interactions TO '/tmp/gsi-leak.csv'", "COPY statements are refused"),
+    ("ATTACH '/tmp/other.duckdb' AS o", "ATTACH statements are refused"),
+    ("INSTALL httpfs", "LOAD statements are refused"),
+    ("LOAD httpfs", "LOAD statements are refused"),
+    ("SET threads = 1", "SET statements are refused"),
+    ("SELECT 1; DELETE FROM interactions", "DELETE statements are refused"),
+    ("SELECT * FROM read_csv('/etc/hostname')", "cannot read or write files"),
+])
+def test_sql_refuses_writes_and_file_access(store, query, fragment):
+    with pytest.raises(ReadOnlyError, match=fragment):
+        store.sql(query)
+    assert store.count(Filters()) == 296
+
+
+def test_sql_reads_and_limits(store):
+    r = store.sql("SELECT cn_agency, count(*) AS n FROM interactions GROUP BY 1 ORDER BY n DESC")
+    assert r.columns == ["cn_agency", "n"] and r.rows[0] == ("MPS", 232) and not r.truncated
+    r = store.sql("SELECT * FROM interactions", limit=10)
+    assert len(r.rows) == 10 and r.truncated
+    assert store.sql("DESCRIBE events").rows
+    with pytest.raises(SqlError, match="syntax error"):
+        store.sql("SELEC 1")
+
+
+def test_interrupt_cancels_a_long_query(store):
+    errors = []
+
+    def run():
+        try:
+            store.sql("SELECT count(*) FROM range(100000000000) a, range(1000) b WHERE a.range * b.range = -1")
+        except SqlError as exc:
+            errors.append(str(exc))
+
+    t = threading.Thread(target=run)
+    t.start()
+    deadline = time.time() + 10
+    while t.is_alive() and time.time() < deadline:
+        time.sleep(0.2)
+        store.interrupt()
+    t.join(10)
+    assert not t.is_alive()
+    assert errors and "cancelled" in errors[0]
+
+
+def test_vocabulary_for_question_routing(store):
+    voc = store.vocabulary()
+    assert "Russian" in voc["country"]["Russia"]
+    assert "Viet Nam" in voc["country"]["Vietnam"]
+    assert "PICs" in voc["region"]["Pacific Islands"]
+    assert "Pacific Island Countries" in voc["region"]["Pacific Islands"]
+    assert "ministerial" in voc["rank"]["minister"]
+    assert "sideline" in voc["format"]["sideline-bilateral"]
+    assert "GPSCFL" in voc["host_event"]["GPSCFL 2024"]
+    assert "王小洪" in voc["official"]["Wang Xiaohong"]
+    assert "Interpol" in voc["country"]
+    assert "Narnia" not in voc["country"] and "Germany" not in voc["country"]  # only values present in the data
+
+
+def test_events_for_corpus(store):
+    events = store.events_for_corpus()
+    assert len(events) == 213
+    assert sum(len(e["interactions"]) for e in events) == 296
+    e = next(e for e in events if e["event_key"] == "2024-09-08-wang-xiaohong-serbia")
+    assert e["interactions"][0]["summary"] and e["interactions"][0]["source_url"].startswith("http")
+    assert e["date"].isoformat() == "2024-09-08"
