@@ -14,6 +14,7 @@ def register(sub, common) -> None:
     g.add_argument("--if-stale", action="store_true", help="only build when the database is missing or a CSV changed")
     g.add_argument("--force", action="store_true", help="rebuild even when nothing changed (the default)")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--warnings", action="store_true", help="list every warning (default: only their number)")
     p.set_defaults(handler=_build)
 
     p = sub.add_parser("sql", parents=[common], help="run read-only SQL against the database",
@@ -84,8 +85,11 @@ def _build(args: argparse.Namespace, settings) -> int:
             print(f"({len(warnings)} warning(s) not shown)", file=sys.stderr)
         return 2
     if not args.quiet:
-        for w in report.warnings:
-            print(str(w), file=sys.stderr)
+        if args.warnings:
+            for w in report.warnings:
+                print(str(w), file=sys.stderr)
+        elif report.warnings:
+            print(f"{len(report.warnings)} warning(s) about the data (list them with --warnings)", file=sys.stderr)
         print(report.summary())
     return 0
 

@@ -3,7 +3,7 @@
 Definitions (also in the README): an *interaction* is one row of events.csv (one PRC official × one counterpart
 country or organisation × one meeting); an *event* is one event_key; a *bilateral meeting* is a row with format
 `bilateral` (standalone) or `sideline-bilateral` (held beside a multilateral event). The window is inclusive and
-applies to the meeting date; undated rows fall outside any window.
+applies to the meeting date; undated rows are left out whenever a date bound applies.
 """
 
 from __future__ import annotations
@@ -153,5 +153,5 @@ def print_table(rows: list[dict], date_from: str | None, date_to: str | None, no
         if (r["paragraph"], r["quote"]) not in seen:
             seen.add((r["paragraph"], r["quote"]))
             console.print(f"  ¶{r['paragraph']} {r['section']}: \u201c{r['quote']}\u201d", highlight=False)
-    console.print("ours/paper = ratio; 'w/o low' drops rows with confidence = low; undated rows are outside every "
+    console.print("ours/paper = ratio; 'w/o low' drops rows with confidence = low; undated rows are outside any dated "
                   "window. Definitions: `gsi-explorer stats --json` (field 'definition').", highlight=False)
