@@ -3,6 +3,7 @@ top countries by official and the share of 2024 interactions around the Lianyung
 
 from __future__ import annotations
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -18,35 +19,50 @@ PANELS = (  # panel id -> series shown first
     ("official", "top_countries_by_official"),
     ("lianyungang", "lianyungang_share_2024"),
 )
-HORIZONTAL_KINDS = {"barh", "hbar", "ranking"}
+PERIOD_SERIES = {"per_month", "per_quarter"}
 
 
 def draw(plt, series) -> None:
-    """Draw one Series with plotext; the Series' kind picks the chart type."""
+    """Draw one Series with plotext; periods run along x, categories are horizontal bars."""
     plt.clear_data()
     plt.clear_figure()
     labels = [clean(label) for label in series.labels]
     names = [clean(name) for name in series.values]
     columns = [list(map(float, v)) for v in series.values.values()]
-    plt.title(clean(series.title))
     if not labels or not columns:
-        plt.text("no data for these filters", 0, 0)
         return
     kind = (series.kind or "bar").lower()
-    if kind in {"line", "time", "timeseries"}:
-        xs = list(range(len(labels)))
-        for name, ys in zip(names, columns):
-            plt.plot(xs, ys, label=name if len(names) > 1 else None, marker="hd")
-        step = max(1, len(labels) // 8)
+    if series.name in PERIOD_SERIES or kind == "line":
+        xs = list(range(1, len(labels) + 1))
+        if kind == "line":
+            for name, ys in zip(names, columns):
+                plt.plot(xs, ys, label=name, marker="hd")
+        elif len(columns) == 1:
+            plt.bar(xs, columns[0], width=0.8)
+        else:
+            plt.stacked_bar(xs, columns, labels=names, width=0.8)
+        step = max(1, len(labels) // 6)
         plt.xticks(xs[::step], labels[::step])
         return
-    orientation = "horizontal" if kind in HORIZONTAL_KINDS or len(labels) > 8 else "vertical"
-    if len(columns) == 1:
-        plt.bar(labels, columns[0], orientation=orientation, width=0.6)
-    elif kind in {"stacked", "stacked_bar", "share"}:
-        plt.stacked_bar(labels, columns, labels=names, orientation=orientation, width=0.6)
+    rows = labels[::-1]  # plotext draws horizontal bars bottom-up; keep the first label on top
+    cols = [c[::-1] for c in columns]
+    if len(cols) == 1:
+        plt.bar(rows, cols[0], orientation="horizontal", width=0.6)
+    elif kind == "stacked":
+        plt.stacked_bar(rows, cols, labels=names, orientation="horizontal", width=0.6)
     else:
-        plt.multiple_bar(labels, columns, labels=names, orientation=orientation, width=0.6)
+        plt.multiple_bar(rows, cols, labels=names, orientation="horizontal", width=0.6)
+
+
+def series_table(series) -> Table:
+    """Series of kind "table" (the paper's Table 3) shown as a table: one row per label, one column per series."""
+    grid = Table(expand=True, show_edge=False)
+    grid.add_column(text("Country"))
+    for name in series.values:
+        grid.add_column(text(name), justify="right")
+    for i, label in enumerate(series.labels):
+        grid.add_row(text(label), *(text(f"{vals[i]:g}") for vals in series.values.values()))
+    return grid
 
 
 class ChartsScreen(Screen):
@@ -70,6 +86,7 @@ class ChartsScreen(Screen):
             for panel, _ in PANELS:
                 with Vertical(classes="chart-panel"):
                     yield PlotextPlot(id=f"chart-{panel}")
+                    yield Static("", id=f"table-{panel}", classes="chart-table")
                     yield Static("", id=f"note-{panel}", classes="chart-note")
         yield Footer()
 
@@ -91,8 +108,16 @@ class ChartsScreen(Screen):
     def _show(self, panel: str, series) -> None:
         self.loaded[panel] = series
         plot = self.query_one(f"#chart-{panel}", PlotextPlot)
-        draw(plot.plt, series)
-        plot.refresh()
+        plot.parent.border_title = clean(series.title)
+        as_table = series.kind == "table"
+        plot.display = not as_table
+        table = self.query_one(f"#table-{panel}", Static)
+        table.display = as_table
+        if as_table:
+            table.update(series_table(series))
+        else:
+            draw(plot.plt, series)
+            plot.refresh()
         self.query_one(f"#note-{panel}", Static).update(text(series.note))
 
     def _fail(self, panel: str, exc: Exception) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -12,16 +11,16 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from gsi_explorer.tui.safe_text import clean, text
 
-SOURCE_FIELDS = ("source_url", "source_publisher", "source_date")
+SOURCE_FIELDS = ("source_url", "source_publisher", "source_date", "sources")
 LONG_FIELDS = ("summary", "notes")
 RELATED_COLUMNS = (
     ("date", "Date"),
     ("cn_official", "Chinese official"),
-    ("counterpart_country", "Country"),
-    ("counterpart_org", "Org"),
+    ("counterpart", "Country / org"),
     ("counterpart_name", "Counterpart"),
     ("format", "Format"),
     ("host_event", "Host event"),
+    ("place", "Place"),
 )
 
 
@@ -32,11 +31,22 @@ def record_id(record: dict) -> str | None:
     return None
 
 
+def headline(record: dict) -> str:
+    """'2024-09-08 · Wang Xiaohong (MPS) — Ivica Dacic, Serbia · sideline-bilateral at GPSCFL 2024'."""
+    who = record.get("cn_official") or record.get("cn_lead") or "(unnamed official)"
+    agency = record.get("cn_agency")
+    other = ", ".join(str(x) for x in (record.get("counterpart_name"), record.get("counterpart") or
+                                       record.get("counterparts")) if x)
+    where = f" at {record['host_event']}" if record.get("host_event") else ""
+    place = f" in {record['place']}" if record.get("place") else ""
+    return (f"{record.get('date') or 'undated'} · {who}{f' ({agency})' if agency else ''} — {other or '?'}"
+            f" · {record.get('format') or ''}{where}{place}")
+
+
 class DetailScreen(Screen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("y", "copy_url", "Copy URL"),
-        Binding("enter", "open_related", "Open related", show=False),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -49,11 +59,13 @@ class DetailScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail-body"):
-            yield Static(text(f"Loading {self.row_id}…"), id="detail-fields")
+            yield Static(text(f"Loading {self.row_id}…"), id="detail-title")
             yield Label("Summary", classes="detail-heading")
             yield Static("", id="detail-summary")
             yield Label("Source", classes="detail-heading")
             yield Static("", id="detail-source")
+            yield Label("All fields", classes="detail-heading")
+            yield Static("", id="detail-fields")
             yield Label("Same event", classes="detail-heading", id="same-event-heading")
             yield DataTable(id="same-event", cursor_type="row", zebra_stripes=True)
             yield Label("Same counterpart's other meetings", classes="detail-heading", id="same-counterpart-heading")
@@ -72,11 +84,15 @@ class DetailScreen(Screen):
         self.app.call_from_thread(self._show, detail)
 
     def _show_error(self, exc: Exception) -> None:
-        self.query_one("#detail-fields", Static).update(text(f"Cannot open {self.row_id}: {exc}"))
+        self.query_one("#detail-title", Static).update(text(f"Cannot open {self.row_id}: {exc}"))
 
     @property
     def url(self) -> str:
-        return clean(self.detail.record.get("source_url")) if self.detail else ""
+        if not self.detail:
+            return ""
+        record = self.detail.record
+        url = record.get("source_url") or next((x.get("url") for x in record.get("sources") or [] if x.get("url")), "")
+        return clean(url)
 
     def _show(self, detail) -> None:
         self.detail = detail
@@ -89,21 +105,28 @@ class DetailScreen(Screen):
                 continue
             fields.add_row(text(key), text(value))
         self.query_one("#detail-fields", Static).update(fields)
+        self.query_one("#detail-title", Static).update(text(headline(record)))
         body = text(record.get("summary"), multiline=True)
         if record.get("notes"):
             body.append("\n\nNotes: ")
             body.append_text(text(record.get("notes"), multiline=True))
         self.query_one("#detail-summary", Static).update(body)
+        sources = [x for x in record.get("sources") or [] if x.get("url")]
+        first = sources[0] if sources else {}
         source = Table.grid(padding=(0, 2))
         source.add_column(style="bold", no_wrap=True)
         source.add_column()
-        source.add_row("URL", text(record.get("source_url") or "(none)"))
-        source.add_row("Publisher", text(record.get("source_publisher")))
-        source.add_row("Published", text(record.get("source_date")))
+        source.add_row("URL", text(self.url or "(none)"))
+        source.add_row("Publisher", text(record.get("source_publisher") or first.get("publisher")))
+        source.add_row("Published", text(record.get("source_date") or first.get("source_date")))
+        for extra in sources:
+            if extra.get("url") != self.url:
+                source.add_row(text(extra.get("role") or "also"), text(extra.get("url")))
         self.query_one("#detail-source", Static).update(source)
         self._fill("same-event", detail.same_event)
         self._fill("same-counterpart", detail.same_counterpart)
-        self.query_one("#same-event-heading", Label).update(f"Same event ({len(detail.same_event)} other interactions)")
+        others = "other interactions" if "interaction_id" in record else "interactions"
+        self.query_one("#same-event-heading", Label).update(f"Same event ({len(detail.same_event)} {others})")
         self.query_one("#same-counterpart-heading", Label).update(
             f"Same counterpart's other meetings ({len(detail.same_counterpart)})"
         )
@@ -128,10 +151,3 @@ class DetailScreen(Screen):
         key = event.row_key.value if event.row_key else None
         if key and not key.startswith("row-"):
             self.app.open_record(key)
-
-    def action_open_related(self) -> None:
-        focused = self.focused
-        if isinstance(focused, DataTable) and focused.row_count:
-            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value
-            if key and not key.startswith("row-"):
-                self.app.open_record(key)
