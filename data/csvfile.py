@@ -96,7 +96,7 @@ def read_csv(path: Path, expected: tuple[str, ...], required: tuple[str, ...], p
                                     _clip(",".join(record)),
                                     "quote fields that contain commas, or add/remove fields to match the header"))
             continue
-        table.rows.append((line, {h: v.strip() for h, v in zip(header, record)}))
+        table.rows.append((line, dict(zip(header, map(str.strip, record)))))
     if not table.rows and not allow_empty:
         problems.append(Problem(name, 1, "-", "header only, no data rows", "", "add at least one row below the header"))
     for h in expected:  # optional columns absent from the header read as blank

@@ -87,6 +87,9 @@ def build(data_dir: Path | None, db_path: Path, progress: Progress | None = None
     if not files[EVENTS_FILE].exists():
         raise ValidationError([Problem(EVENTS_FILE, 0, "-", "file not found", str(files[EVENTS_FILE]),
                                        f"put {EVENTS_FILE} in {folder} (columns as in SCHEMA.md)")])
+    # fingerprints taken before reading: a file edited during the build looks changed at the next check
+    stats = {name: _stat(path) for name, path in files.items() if path.exists()}
+    hashes = {name: file_hash(path) for name, path in files.items() if path.exists()}
     ref = load_reference(files, problems)
     _step(progress, "validating events.csv", 1, total)
     events = read_events(files[EVENTS_FILE], problems)
@@ -100,13 +103,12 @@ def build(data_dir: Path | None, db_path: Path, progress: Progress | None = None
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
-    hashes = {name: file_hash(path) for name, path in files.items()}
     _step(progress, "writing staging tables", 2, total)
     try:
         with tempfile.TemporaryDirectory(prefix=".gsi-stage-", dir=db_path.parent) as stage:
             staged = _stage(Path(stage), events, ref)
             _step(progress, "building tables and views", 3, total)
-            counts = _write_db(tmp, staged, files, hashes, folder)
+            counts = _write_db(tmp, staged, files, hashes, stats, folder)
         _step(progress, "replacing the database", 4, total)
         stale_wal = db_path.with_name(db_path.name + ".wal")
         if stale_wal.exists():
@@ -127,10 +129,12 @@ def _stage(stage: Path, events, ref) -> dict[str, Path]:
     """Write validated rows as clean UTF-8 CSV for DuckDB's reader (fast at a million rows)."""
     out = {}
     used: set[str] = set()
+    event_no: dict[str, int] = {}
     path = stage / "events.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh, lineterminator="\n")
-        w.writerow(("source_line", "interaction_id", "country_canonical", *vocab.COLUMNS))
+        w.writerow(("source_line", "interaction_id", "event_no", "country_canonical", *vocab.COLUMNS))
+        rows = []
         for line, row in events.rows:
             country = row["counterpart_country"]
             hit = ref.resolve(country) if country else None
@@ -141,7 +145,9 @@ def _stage(stage: Path, events, ref) -> dict[str, Path]:
                 n += 1
                 ident = f"{base}-{n}"
             used.add(ident)
-            w.writerow((line, ident, canonical, *(row[c] for c in vocab.COLUMNS)))
+            number = event_no.setdefault(row["event_key"], len(event_no) + 1)
+            rows.append((line, ident, number, canonical, *[row[c] for c in vocab.COLUMNS]))
+        w.writerows(rows)
     out["raw_events"] = path
     for name in ("countries", "officials", "forums"):
         table = getattr(ref, name)
@@ -157,7 +163,7 @@ def _stage(stage: Path, events, ref) -> dict[str, Path]:
 
 
 def _write_db(tmp: Path, staged: dict[str, Path], files: dict[str, Path], hashes: dict[str, str],
-              folder: Path) -> dict[str, int]:
+              stats: dict[str, str], folder: Path) -> dict[str, int]:
     import duckdb
 
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -167,12 +173,12 @@ def _write_db(tmp: Path, staged: dict[str, Path], files: dict[str, Path], hashes
                                            "autoload_known_extensions": False})
     try:
         for table, path in staged.items():
-            header = path.read_text(encoding="utf-8").split("\n", 1)[0].split(",")
+            with path.open(encoding="utf-8") as fh:
+                header = fh.readline().rstrip("\n").split(",")
             cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in header) + "}"
             con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header=true, delim=',', quote='\"', "
                         f"escape='\"', columns={cols}, auto_detect=false, null_padding=false, "
                         f"allow_quoted_nulls=false)", [str(path)])
-            con.execute(f"UPDATE {table} SET " + ", ".join(f"{c} = coalesce({c}, '')" for c in header))
         con.execute((Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8"))
         for table in staged:
             con.execute(f"DROP TABLE {table}")
@@ -183,6 +189,7 @@ def _write_db(tmp: Path, staged: dict[str, Path], files: dict[str, Path], hashes
         for name, path in files.items():
             info[f"sha256:{name}"] = hashes[name]
             info[f"path:{name}"] = str(path)
+            info[f"stat:{name}"] = stats[name]
         con.executemany("INSERT INTO build_info VALUES (?, ?)", list(info.items()))
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("interactions", "events", "countries", "officials", "forums", "sources")}
@@ -190,6 +197,11 @@ def _write_db(tmp: Path, staged: dict[str, Path], files: dict[str, Path], hashes
     finally:
         con.close()
     return counts
+
+
+def _stat(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 def read_build_info(db_path: Path) -> dict[str, str]:
@@ -219,6 +231,8 @@ def status(db_path: Path, data_dir: Path | None) -> tuple[str, str]:
             return "stale", f"{path} is missing"
         if info.get(f"path:{name}") != str(path):
             return "stale", f"{name} now comes from {path}"
+        if info.get(f"stat:{name}") == _stat(path):
+            continue  # same size and modification time: not hashed again (start-up stays cheap)
         if info.get(f"sha256:{name}") != file_hash(path):
             return "stale", f"{path} changed since the last build"
     return "fresh", f"built {info.get('built_at')} from {info.get('data_dir')}"

@@ -353,7 +353,7 @@ class EventStore:
         """Counts of each value of `facet_name` with every OTHER facet's selection (and search/dates) applied."""
         f = facet(facet_name)
         where, params = where_clause(filters, exclude=facet_name)
-        count = "count(DISTINCT i.event_key)" if unit == "event" else "count(*)"
+        count = "count(DISTINCT i.event_no)" if unit == "event" else "count(*)"
         sql = f.counts_sql(where, count)
         order_sql = "n DESC, value" if order == "count" else "value"
         _, rows = self._run(f"SELECT value, n FROM ({sql}) ORDER BY {order_sql}", params)
@@ -367,7 +367,7 @@ class EventStore:
 
     def count(self, filters: Filters, unit: str = "interaction") -> int:
         where, params = where_clause(filters)
-        expr = "count(DISTINCT i.event_key)" if unit == "event" else "count(*)"
+        expr = "count(DISTINCT i.event_no)" if unit == "event" else "count(*)"
         return int(self._run(f"SELECT {expr} FROM interactions i WHERE {where}", params)[1][0][0])
 
     # -- pages
@@ -394,10 +394,10 @@ class EventStore:
             sql = f"SELECT {', '.join(cols)} FROM interactions i WHERE {where} ORDER BY {self._order_by(view)}"
         else:
             cols = list(EVENT_COLUMNS)
-            inner = (f"SELECT i.event_key, count(*) AS n_matched FROM interactions i WHERE {where} "
-                     f"GROUP BY i.event_key")
+            inner = (f"SELECT i.event_no, count(*) AS n_matched FROM interactions i WHERE {where} "
+                     f"GROUP BY i.event_no")
             sql = (f"SELECT {', '.join(cols)} FROM (SELECT e.*, m.n_matched FROM events e JOIN ({inner}) m "
-                   f"USING (event_key)) ORDER BY {self._order_by(view)}")
+                   f"USING (event_no)) ORDER BY {self._order_by(view)}")
         return sql, params, cols
 
     def page(self, view: View, offset: int, limit: int) -> Page:
@@ -414,7 +414,8 @@ class EventStore:
         path = Path(path)
         if view.unit == "interaction":
             where, params = where_clause(view.filters)
-            sql = (f"SELECT * EXCLUDE (search_text, is_bilateral, topic_list) FROM interactions i WHERE {where} "
+            hidden = "search_text, is_bilateral, topic_list, topic_facet, event_no"
+            sql = (f"SELECT * EXCLUDE ({hidden}) FROM interactions i WHERE {where} "
                    f"ORDER BY {self._order_by(view)}")
         else:
             sql, params, _ = self._select(view)
@@ -442,7 +443,7 @@ class EventStore:
         brief = ("interaction_id, event_key, date, cn_official, counterpart, counterpart_name, format, host_event, "
                  "place, summary, source_url")
         if "/" in row_id:
-            recs = self._rows("SELECT * EXCLUDE (search_text) FROM interactions_full WHERE interaction_id = ?",
+            recs = self._rows("SELECT * EXCLUDE (search_text, topic_facet) FROM interactions_full WHERE interaction_id = ?",
                               [row_id])
             if not recs:
                 raise RowNotFound(f"no interaction with id {row_id!r}")
@@ -559,7 +560,7 @@ class EventStore:
     def events_for_corpus(self) -> list[dict]:
         """One dict per event with its fields and all its interactions, for readout passages."""
         events = self._rows("SELECT * FROM events_full ORDER BY date NULLS LAST, event_key")
-        inter = self._rows("SELECT * EXCLUDE (search_text) FROM interactions_full ORDER BY event_key, counterpart, "
+        inter = self._rows("SELECT * EXCLUDE (search_text, topic_facet) FROM interactions_full ORDER BY event_key, counterpart, "
                            "interaction_id")
         by_event: dict[str, list[dict]] = {}
         for row in inter:

@@ -4,31 +4,35 @@
 CREATE TABLE countries AS
 SELECT name, NULLIF(iso3, '') AS iso3, kind, region, NULLIF(subregion, '') AS subregion,
        NULLIF(aliases, '') AS aliases, NULLIF(demonyms, '') AS demonyms,
-       list_filter(list_transform(string_split(aliases, ';'), lambda x: trim(x)), lambda x: x <> '') AS alias_list,
-       list_filter(list_transform(string_split(demonyms, ';'), lambda x: trim(x)), lambda x: x <> '') AS demonym_list
+       list_filter(list_transform(string_split(coalesce(aliases, ''), ';'), lambda x: trim(x)), lambda x: x <> '') AS alias_list,
+       list_filter(list_transform(string_split(coalesce(demonyms, ''), ';'), lambda x: trim(x)), lambda x: x <> '') AS demonym_list
 FROM raw_countries;
 
 CREATE TABLE officials AS
 SELECT name, NULLIF(name_zh, '') AS name_zh, agency, rank, NULLIF(title, '') AS title,
-       list_filter(list_transform(string_split(aliases, ';'), lambda x: trim(x)), lambda x: x <> '') AS alias_list
+       list_filter(list_transform(string_split(coalesce(aliases, ''), ';'), lambda x: trim(x)), lambda x: x <> '') AS alias_list
 FROM raw_officials;
 
 CREATE TABLE forums AS
 SELECT host_event, forum, NULLIF(acronym, '') AS acronym, level, NULLIF(region, '') AS region,
        TRY_CAST(regexp_extract(host_event, '(20[0-9]{2})', 1) AS INTEGER) AS year,
-       list_filter(list_transform(string_split(aliases, ';'), lambda x: trim(x)), lambda x: x <> '') AS alias_list
+       list_filter(list_transform(string_split(coalesce(aliases, ''), ';'), lambda x: trim(x)), lambda x: x <> '') AS alias_list
 FROM raw_forums;
 
 CREATE TABLE interactions AS
-WITH typed AS (
+WITH typed0 AS (
     SELECT r.*,
            TRY_CAST(NULLIF(r.date, '') AS DATE) AS d,
-           list_filter(list_transform(string_split(r.topics, ';'), lambda x: trim(x)), lambda x: x <> '') AS tl,
+           list_filter(list_transform(string_split(coalesce(r.topics, ''), ';'), lambda x: trim(x)),
+                       lambda x: x <> '') AS tl0,
            NULLIF(coalesce(NULLIF(r.country_canonical, ''), NULLIF(r.counterpart_org, '')), '') AS cp
     FROM raw_events r
+), typed AS (  -- a topic listed twice counts once; order kept
+    SELECT * EXCLUDE (tl0), list_filter(tl0, lambda x, i: list_position(tl0, x) = i) AS tl FROM typed0
 )
 SELECT t.interaction_id,
        t.event_key,
+       CAST(t.event_no AS INTEGER) AS event_no,
        t.d AS date,
        NULLIF(t.date_precision, '') AS date_precision,
        NULLIF(t.cn_official, '') AS cn_official,
@@ -64,6 +68,7 @@ SELECT t.interaction_id,
        c.subregion,
        c.iso3,
        t.tl AS topic_list,
+       CASE WHEN len(t.tl) = 0 THEN ['(none)'] ELSE t.tl END AS topic_facet,  -- facets.NONE for untagged rows
        NULLIF(concat_ws(', ', NULLIF(t.city, ''), NULLIF(t.host_country, '')), '') AS place,
        t.format IN ('bilateral', 'sideline-bilateral') AS is_bilateral,
        lower(concat_ws(' | ', t.cn_official, o.name_zh, t.cn_title, t.cn_agency, t.counterpart_country,
@@ -78,6 +83,7 @@ ORDER BY CAST(t.source_line AS INTEGER);
 
 CREATE TABLE events AS
 SELECT event_key,
+       any_value(event_no) AS event_no,
        any_value(date) AS date,
        any_value(date_precision) AS date_precision,
        any_value(year) AS year,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,7 +25,7 @@ KINDS = ("country", "organisation")
 LEVELS = ("global", "regional", "bilateral")
 KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # not \t \n \r
 EVENT_LEVEL = ("date", "date_precision", "format", "host_event", "city", "host_country", "mode")
 
 
@@ -97,11 +98,15 @@ def parse_date(value: str) -> dt.date | None:
         return None
 
 
+SPACE_RE = re.compile(r"\s")
+
+
+@functools.lru_cache(maxsize=65536)
 def check_url(value: str) -> str | None:
     """Why the URL is unusable, or None."""
     if not value:
         return "blank"
-    if any(c.isspace() for c in value):
+    if SPACE_RE.search(value):
         return "contains spaces"
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https"):
@@ -180,10 +185,11 @@ def validate_events(table: CsvTable, ref: Reference, problems: list[Problem]) ->
                 severity="warning")
         if row["format"] in ("multilateral", "sideline-bilateral") and not row["host_event"]:
             err("host_event", f"blank for a {row['format']} row", "name the multilateral event (canonical name)")
-        for col, value in row.items():
-            if CONTROL_RE.search(value.replace("\n", "").replace("\t", "")):
-                err(col, "contains control characters", "remove them (they would garble a terminal)",
-                    severity="warning")
+        if CONTROL_RE.search("".join(row.values())):
+            for col, value in row.items():
+                if CONTROL_RE.search(value):
+                    err(col, "contains control characters", "remove them (they would garble a terminal)",
+                        severity="warning")
         if key:
             ident = (key, country, org, row["counterpart_name"])
             if ident in seen_rows:
