@@ -92,6 +92,19 @@ def _norm(s: str) -> str:
     return re.sub(r"\s+", " ", s).strip().lower()
 
 
+def _words(s: str) -> set[str]:
+    return {w[:6] for w in re.findall(r"[a-z]+", _norm(s)) if len(w) > 3}
+
+
+def _is_pull_quote(line: str, neighbours: list[str]) -> bool:
+    """A short one-sentence line whose words all recur around it: a pull quote repeating the body text."""
+    if len(line) > 200 or not line.endswith((".", "”")) or re.search(r"[.!?]\s+[A-Z]", line[:-1]):
+        return False
+    words = _words(line)
+    around = _words(" ".join(n for n in neighbours if len(n) > len(line)))
+    return len(words) >= 4 and len(words & around) >= 0.8 * len(words)
+
+
 def parse_paper(text: str, meta: dict, path: Path) -> Paper:
     lines: list[tuple[int, int, str]] = []  # (n, start offset, line)
     offset = 0
@@ -118,15 +131,17 @@ def parse_paper(text: str, meta: dict, path: Path) -> Paper:
             elif i + 1 < len(lines) and lines[i + 1][2].strip().startswith("Source:"):
                 continue  # photo caption
             else:
-                paras.append(Paragraph(n, None, s, strip_footnotes(s), start, start + len(line)))
+                lead = len(line) - len(line.lstrip())
+                paras.append(Paragraph(n, None, s, strip_footnotes(s), start + lead, start + lead + len(s)))
                 continue
         if _is_heading(s, nxt):
             section = s
             headings.append((n, s))
             continue
-        if nxt is not None and len(s) < 200 and _norm(s) in _norm(nxt):
-            continue  # pull quote repeating a sentence of the next paragraph
-        paras.append(Paragraph(n, section, s, strip_footnotes(s), start, start + len(line)))
+        if _is_pull_quote(s, [ln for _, _, ln in lines[max(0, i - 2):i] + lines[i + 1:i + 3]]):
+            continue
+        lead = len(line) - len(line.lstrip())
+        paras.append(Paragraph(n, section, s, strip_footnotes(s), start + lead, start + lead + len(s)))
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return Paper(meta=meta, path=path, sha256=digest, paragraphs=tuple(paras), headings=tuple(headings))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _PAREN = re.compile(r"\(([^()]{1,40})\)")
 _SHORT = re.compile(r"^[A-Z][A-Za-z0-9+&\-]{1,9}$")
@@ -60,18 +61,28 @@ def learn_acronyms(texts: list[str]) -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=8192)
+def _name_pattern(name: str) -> re.Pattern:
+    """Whole-word match; acronyms (PICs, MPS) case-sensitively so "mps" in prose does not trigger them."""
+    flags = 0 if _is_acronym(name) else re.I
+    return re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])", flags)
+
+
 def _is_acronym(s: str) -> bool:
     return sum(c.isupper() for c in s) >= 2 and " " not in s
 
 
 @dataclass
 class AliasTable:
-    """Groups of equivalent names; any member found in a query adds the others."""
+    """Groups of equivalent names; any member found in a query adds the other members of that group."""
 
     groups: list[list[str]] = field(default_factory=list)
 
     @classmethod
-    def build(cls, acronyms: dict[str, str], vocabulary: dict | None = None) -> "AliasTable":
+    def build(cls, acronyms: dict[str, str], vocabulary: dict | None = None, texts: list[str] | None = None,
+              max_df: float = 0.3) -> "AliasTable":
+        """Groups from learned acronyms and the database vocabulary. With `texts`, groups naming something found in
+        more than `max_df` of them (e.g. China) are dropped: expanding those only blurs the query."""
         groups: list[list[str]] = []
         for short, long in sorted(acronyms.items()):
             groups.append([short, long])
@@ -85,7 +96,12 @@ class AliasTable:
                 names = [n for n in names if " " in n or _is_acronym(n) or n[:1].isupper()]
                 if len({n.lower() for n in names}) > 1:
                     groups.append(names)
-        return cls(_merge(groups))
+        table = cls(_dedupe(groups))
+        if texts:
+            limit = max_df * len(texts)
+            table.groups = [g for g in table.groups
+                            if all(sum(1 for t in texts if table._pattern(n).search(t)) <= limit for n in g)]
+        return table
 
     def to_json(self) -> list[list[str]]:
         return self.groups
@@ -94,9 +110,7 @@ class AliasTable:
     def from_json(cls, data: list[list[str]]) -> "AliasTable":
         return cls([list(g) for g in data])
 
-    def _pattern(self, name: str) -> re.Pattern:
-        flags = 0 if _is_acronym(name) else re.I
-        return re.compile(r"(?<![\w])" + re.escape(name) + r"(?![\w])", flags)
+    _pattern = staticmethod(lambda name: _name_pattern(name))
 
     def expansions(self, query: str) -> list[str]:
         """Names equivalent to those found in `query` but not already in it."""
@@ -114,24 +128,18 @@ class AliasTable:
         return f"{query} ({'; '.join(extra)})" if extra else query
 
 
-def _merge(groups: list[list[str]]) -> list[list[str]]:
-    """Union groups sharing a name (case-insensitive), keeping first-seen order."""
-    merged: list[list[str]] = []
-    index: dict[str, int] = {}
+def _dedupe(groups: list[list[str]]) -> list[list[str]]:
+    """Drop repeated names within a group and repeated groups. Groups are not merged transitively: "SCO" names
+    several forums, and chaining through it would make unrelated names equivalent."""
+    out: list[list[str]] = []
+    seen: set[tuple[str, ...]] = set()
     for g in groups:
-        hits = sorted({index[n.lower()] for n in g if n.lower() in index})
-        if not hits:
-            merged.append([])
-            target = len(merged) - 1
-        else:
-            target = hits[0]
-            for h in hits[1:]:
-                merged[target].extend(merged[h])
-                for n in merged[h]:
-                    index[n.lower()] = target
-                merged[h] = []
+        uniq: list[str] = []
         for n in g:
-            if n.lower() not in {x.lower() for x in merged[target]}:
-                merged[target].append(n)
-            index[n.lower()] = target
-    return [g for g in merged if len(g) > 1]
+            if n.lower() not in {x.lower() for x in uniq}:
+                uniq.append(n)
+        key = tuple(sorted(x.lower() for x in uniq))
+        if len(uniq) > 1 and key not in seen:
+            seen.add(key)
+            out.append(uniq)
+    return out

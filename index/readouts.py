@@ -90,7 +90,7 @@ def event_passage(event: dict) -> Passage:
     url = _s(first.get("source_url")) or None
     publisher = _s(first.get("source_publisher"))
     agencies = _uniq(_s(r.get("cn_agency")) for r in rows)
-    regions = _uniq(_s(r.get(c)) for r in rows for c in ("region", "subregion"))
+    regions = _uniq(_s(r.get(c)) for r in rows for c in ("region", "subregion", "forum", "forum_acronym"))
 
     when = date or "Undated"
     if date and precision in ("month", "year"):

@@ -54,10 +54,12 @@ def data_fingerprint(db_path: Path) -> str | None:
         con = duckdb.connect(str(db_path), read_only=True)
         try:
             tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-            for name in ("build_info", "_build_info", "meta", "_meta", "source_files", "build"):
-                if name in tables:
-                    rows = con.execute(f'select * from "{name}" order by all').fetchall()
-                    return "db:" + hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
+            if "build_info" in tables:
+                # Source hashes and schema only: a rebuild from the same CSVs is the same data.
+                rows = con.execute("select key, value from build_info where key like 'sha256:%' "
+                                   "or key = 'schema_version' order by key").fetchall()
+                if rows:
+                    return "db:" + hashlib.sha256(json.dumps(rows).encode()).hexdigest()
         finally:
             con.close()
     except Exception:  # noqa: BLE001 — unreadable DB: fall back to its bytes; building will report the problem
@@ -73,10 +75,5 @@ def event_records(settings) -> tuple[list[dict], dict]:
     """Events for readout passages plus the vocabulary for query expansion, from the (built) database."""
     from gsi_explorer.data.query import EventStore
 
-    store = EventStore.open(settings.paths.db)
-    try:
+    with EventStore.open(settings.paths.db) as store:
         return store.events_for_corpus(), store.vocabulary()
-    finally:
-        close = getattr(store, "close", None)
-        if callable(close):
-            close()

@@ -253,8 +253,8 @@ def collect(settings, params: ChunkParams = DEFAULT_PARAMS, progress: Progress |
     if progress:
         progress("read corpus", 3, 3)
     acronyms = learn_acronyms([p.text for p in passages if p.kind != "readout"])
-    aliases = AliasTable.build(acronyms, vocabulary)
     chunks = _tag_mentions(chunk_passages(passages, params), vocabulary)
+    aliases = AliasTable.build(acronyms, vocabulary, texts=[c.text for c in chunks])
     return chunks, aliases, len(events)
 
 
@@ -266,22 +266,45 @@ def _ensure_database(settings, progress: Progress | None) -> None:
     load.ensure_built(settings)
 
 
-def _previous_vectors(settings, model_sha: str) -> dict[str, "object"]:
-    """search_text hash -> vector from the live index when it used the same model (re-embedding is the slow part)."""
+def _cache_paths(settings, model_sha: str) -> tuple[Path, Path]:
+    folder = _root(settings) / "embeddings"
+    return folder / f"{model_sha[:16]}.npy", folder / f"{model_sha[:16]}.json"
+
+
+def _cached_vectors(settings, model_sha: str) -> dict[str, "object"]:
+    """search_text hash -> vector from earlier builds with the same model (embedding is the slow part of a build).
+
+    Kept outside the version folders so a damaged index is rebuilt without re-embedding; checked by its own hash.
+    """
     import numpy as np
 
-    folder = current_dir(settings)
-    if folder is None:
-        return {}
-    manifest, _ = check_integrity(folder)
-    if manifest is None or manifest["fingerprint"].get("model", {}).get("sha256") != model_sha:
-        return {}
+    vec_path, key_path = _cache_paths(settings, model_sha)
     try:
-        vecs = np.load(folder / "vectors.npy")
-        keys = [json.loads(line)["text_hash"] for line in (folder / "chunks.jsonl").open(encoding="utf-8")]
+        meta = json.loads(key_path.read_text(encoding="utf-8"))
+        if meta.get("model_sha256") != model_sha or _sha(vec_path) != meta.get("sha256"):
+            return {}
+        vecs = np.load(vec_path)
     except (OSError, ValueError, KeyError):
         return {}
+    keys = meta.get("keys") or []
     return dict(zip(keys, vecs)) if len(keys) == len(vecs) else {}
+
+
+def _save_cache(settings, model_sha: str, keys: list[str], vectors) -> None:
+    import numpy as np
+
+    vec_path, key_path = _cache_paths(settings, model_sha)
+    vec_path.parent.mkdir(parents=True, exist_ok=True)
+    for old in vec_path.parent.iterdir():  # one model's cache at a time
+        if not old.name.startswith(model_sha[:16]):
+            old.unlink(missing_ok=True)
+    tmp = vec_path.with_name(f".{vec_path.stem}.{os.getpid()}.tmp.npy")
+    np.save(tmp, vectors)
+    meta = {"model_sha256": model_sha, "sha256": _sha(tmp), "keys": keys}
+    os.replace(tmp, vec_path)
+    tmp_meta = key_path.with_name(f".{key_path.name}.{os.getpid()}.tmp")
+    tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
+    os.replace(tmp_meta, key_path)
 
 
 def _text_hash(text: str) -> str:
@@ -318,7 +341,7 @@ def build(settings, progress: Progress | None = None, params: ChunkParams = DEFA
     with _lock(settings):
         fingerprint = expected_fingerprint(settings, params)
         chunks, aliases, n_events = collect(settings, params, progress)
-        reuse = _previous_vectors(settings, fingerprint["model"]["sha256"])
+        reuse = _cached_vectors(settings, fingerprint["model"]["sha256"])
         hashes = [_text_hash(c.search_text) for c in chunks]
         todo = [i for i, h in enumerate(hashes) if h not in reuse]
         t_embed = time.perf_counter()
@@ -392,6 +415,7 @@ def build(settings, progress: Progress | None = None, params: ChunkParams = DEFA
         except BaseException:
             shutil.rmtree(work, ignore_errors=True)
             raise
+        _save_cache(settings, fingerprint["model"]["sha256"], hashes, vectors)
         _cleanup(root, keep=final.name)
         if progress:
             progress("index", 2, 2)
