@@ -62,7 +62,7 @@ EXTRA_ALIASES = {
 DEMONYMS = {
     "VNM": "Vietnamese", "RUS": "Russian", "KOR": "South Korean; Korean", "PRK": "North Korean", "LAO": "Lao; Laotian",
     "IRN": "Iranian", "COD": "Congolese", "CPV": "Cabo Verdean; Cape Verdean", "TZA": "Tanzanian",
-    "USA": "American; US", "MMR": "Myanmar; Burmese", "THA": "Thai", "KHM": "Cambodian; Khmer", "MYS": "Malaysian",
+    "USA": "American", "MMR": "Myanmar; Burmese", "THA": "Thai", "KHM": "Cambodian; Khmer", "MYS": "Malaysian",
     "SGP": "Singaporean", "IDN": "Indonesian", "PHL": "Philippine; Filipino", "BRN": "Bruneian",
     "TLS": "Timorese", "KAZ": "Kazakh; Kazakhstani", "KGZ": "Kyrgyz", "TJK": "Tajik", "TKM": "Turkmen",
     "UZB": "Uzbek", "SLB": "Solomon Islander", "FJI": "Fijian", "PNG": "Papua New Guinean", "VUT": "Ni-Vanuatu",

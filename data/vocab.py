@@ -44,11 +44,11 @@ FORMAT_ALIASES = {
     "bilateral": ["bilateral", "standalone bilateral", "one-on-one", "bilateral meeting", "bilaterals"],
     "sideline-bilateral": ["sideline", "sidelines", "sideline bilateral", "on the sidelines", "on the margins",
                            "margins", "side meeting", "sideline meeting"],
-    "multilateral": ["multilateral", "forum", "summit", "ministerial meeting", "dialogue", "conference"],
+    "multilateral": ["multilateral", "multilateral meeting", "multilateral meetings", "summit"],
 }
 MODE_ALIASES = {
-    "in-person": ["in person", "in-person", "face to face", "visit"],
-    "video": ["video", "video call", "videoconference", "virtual", "online meeting", "phone"],
+    "in-person": ["in person", "in-person", "face to face", "face-to-face"],
+    "video": ["video", "video call", "video link", "videoconference", "virtual meeting", "online meeting"],
 }
 AGENCY_ALIASES = {
     "MPS": ["MPS", "Ministry of Public Security", "public security ministry", "police ministry", "公安部"],

@@ -22,6 +22,10 @@ REGION_ALIASES = {
 }
 
 
+# Aliases that are also everyday words (a question saying "tell us" is not about the United States).
+AMBIGUOUS = {"us", "can", "arm", "ton", "cub", "per", "and", "nor", "mar", "jam", "chad"}
+
+
 def build(store) -> dict[str, dict[str, list[str]]]:
     """facet -> canonical value -> aliases (the canonical value itself first). Only values present in the data
     are listed for countries, officials and forums, so a router never proposes a filter that matches nothing."""
@@ -29,7 +33,8 @@ def build(store) -> dict[str, dict[str, list[str]]]:
     rows = store._rows(
         "SELECT c.name, c.alias_list, c.demonym_list, c.iso3 FROM countries c "
         "WHERE c.name IN (SELECT DISTINCT counterpart FROM interactions) ORDER BY c.name")
-    out["country"] = {r["name"]: _dedupe([r["name"], *(r["alias_list"] or []), *(r["demonym_list"] or [])])
+    out["country"] = {r["name"]: _dedupe([a for a in [r["name"], *(r["alias_list"] or []), *(r["demonym_list"] or [])]
+                                          if a != r["iso3"] and a.lower() not in AMBIGUOUS])
                       for r in rows}
     present_regions = {r["region"] for r in store._rows("SELECT DISTINCT region FROM interactions "
                                                         "WHERE region IS NOT NULL")}

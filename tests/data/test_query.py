@@ -289,6 +289,9 @@ def test_vocabulary_for_question_routing(store):
     assert "王小洪" in voc["official"]["Wang Xiaohong"]
     assert "Interpol" in voc["country"]
     assert "Narnia" not in voc["country"] and "Germany" not in voc["country"]  # only values present in the data
+    # no aliases that are everyday words or bare ISO codes ("tell us", "a ton of")
+    assert "US" not in voc["country"]["United States"] and "U.S." in voc["country"]["United States"]
+    assert "TON" not in voc["country"]["Tonga"] and "RUS" not in voc["country"]["Russia"]
 
 
 def test_events_for_corpus(store):
