@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import os
 import re
+import shutil
 import tempfile
 import time
 import unicodedata
@@ -102,10 +103,11 @@ def build(data_dir: Path | None, db_path: Path, progress: Progress | None = None
 
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(db_path)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
     _step(progress, "writing staging tables", 2, total)
     try:
-        with tempfile.TemporaryDirectory(prefix=".gsi-stage-", dir=db_path.parent) as stage:
+        with tempfile.TemporaryDirectory(prefix=f".gsi-stage-{os.getpid()}-", dir=db_path.parent) as stage:
             staged = _stage(Path(stage), events, ref)
             _step(progress, "building tables and views", 3, total)
             counts = _write_db(tmp, staged, files, hashes, stats, folder)
@@ -123,6 +125,30 @@ def build(data_dir: Path | None, db_path: Path, progress: Progress | None = None
                 leftover.unlink()
     _step(progress, "done", total, total)
     return BuildReport(db_path, folder, counts, warnings, hashes, time.perf_counter() - started)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove_leftovers(db_path: Path) -> None:
+    """Temp files of builds that were killed (their process is gone) are deleted; running builds are left alone."""
+    patterns = (re.compile(re.escape(f".{db_path.name}.") + r"(\d+)\.building(\.wal)?$"),
+                re.compile(r"\.gsi-stage-(\d+)-"))
+    for entry in db_path.parent.iterdir():
+        for pattern in patterns:
+            m = pattern.match(entry.name)
+            if m and not _pid_alive(int(m[1])):
+                if entry.is_dir():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    entry.unlink(missing_ok=True)
 
 
 def _stage(stage: Path, events, ref) -> dict[str, Path]:

@@ -327,8 +327,8 @@ class EventStore:
     # -- plumbing
 
     def _run(self, sql: str, params: list | tuple = ()) -> tuple[list[str], list[tuple]]:
-        cur = self._con.cursor()
         with self._lock:
+            cur = self._con.cursor()
             self._running.add(cur)
         try:
             cur.execute(sql, list(params))
@@ -517,10 +517,10 @@ class EventStore:
                 raise ReadOnlyError(f"{kind} statements are refused: the database is read-only here (only SELECT, "
                                     f"WITH … SELECT, DESCRIBE, SHOW, EXPLAIN run) — to change data, edit the CSVs "
                                     f"and run `gsi-explorer build`")
-        cur = con.cursor()
-        cur.execute("USE gsi")  # a cursor starts in the in-memory catalog
         with self._lock:
+            cur = con.cursor()
             self._running.add(cur)
+        cur.execute("USE gsi")  # a cursor starts in the in-memory catalog
         try:
             for st in statements[:-1]:
                 cur.execute(st)

@@ -259,3 +259,36 @@ def test_shipped_data_validates_without_errors(tmp_path):
     assert report.counts["interactions"] == 296
     assert report.counts["events"] == 213
     assert all(w.severity == "warning" for w in report.warnings)
+
+
+def test_leftovers_of_a_killed_build_are_removed(tmp_path, good_db):
+    db, before = good_db
+    dead = 2 ** 22 + 12345  # above the default pid_max, so no such process
+    junk = [db.with_name(f".gsi.duckdb.{dead}.building"), db.with_name(f".gsi.duckdb.{dead}.building.wal")]
+    for j in junk:
+        j.write_bytes(b"half a database")
+    stage = db.parent / f".gsi-stage-{dead}-abc"
+    stage.mkdir()
+    (stage / "events.csv").write_text("x", encoding="utf-8")
+    alive = db.with_name(f".gsi.duckdb.{os.getpid()}.building.other")  # not ours to touch
+    alive.write_bytes(b"x")
+    load.build(sample.write(tmp_path / "d"), db)
+    assert sorted(p.name for p in db.parent.iterdir()) == sorted(["gsi.duckdb", alive.name])
+
+
+def test_concurrent_readers_while_rebuilding(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gsi_explorer.data.query import EventStore, Filters
+
+    db = tmp_path / "gsi.duckdb"
+    folder = sample.write(tmp_path / "d")
+    load.build(folder, db)
+    store = EventStore.open(db)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            counts = list(pool.map(lambda _: store.count(Filters()), range(40)))
+        load.build(folder, db)  # replacing the file does not disturb an open store
+        assert set(counts) == {9} and store.count(Filters()) == 9
+    finally:
+        store.close()
