@@ -11,6 +11,10 @@ from pathlib import Path
 from gsi_explorer.data.problems import Problem
 
 
+FIELD_LIMIT = 1 << 20  # characters; a longer field is a stray quote or pasted junk, not a summary
+csv.field_size_limit(FIELD_LIMIT)
+
+
 @dataclass
 class CsvTable:
     path: Path
@@ -83,6 +87,11 @@ def read_csv(path: Path, expected: tuple[str, ...], required: tuple[str, ...], p
             break
         except csv.Error as exc:
             msg = str(exc)
+            if "field larger than field limit" in msg:
+                problems.append(Problem(name, start, "-", f"a field is longer than {FIELD_LIMIT:,} characters",
+                                        msg, "shorten it (a summary is at most 40 words), or close a quote left "
+                                        "open on this line"))
+                return None
             fix = ("close the quoted field: a field with commas or quotes must be wrapped in double quotes, "
                    "and a quote inside it written twice (\"\")")
             problems.append(Problem(name, start, "-", "broken quoting", msg, fix))
