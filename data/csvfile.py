@@ -11,8 +11,9 @@ from pathlib import Path
 from gsi_explorer.data.problems import Problem
 
 
-FIELD_LIMIT = 1 << 20  # characters; a longer field is a stray quote or pasted junk, not a summary
-csv.field_size_limit(FIELD_LIMIT)
+FIELD_LIMIT = 100_000  # characters; a longer value is a stray quote or pasted junk, not a title or summary
+PARSER_LIMIT = 1 << 26  # the csv module's own ceiling, high enough that over-long fields get named by column
+csv.field_size_limit(max(csv.field_size_limit(), PARSER_LIMIT))
 
 
 @dataclass
@@ -88,7 +89,7 @@ def read_csv(path: Path, expected: tuple[str, ...], required: tuple[str, ...], p
         except csv.Error as exc:
             msg = str(exc)
             if "field larger than field limit" in msg:
-                problems.append(Problem(name, start, "-", f"a field is longer than {FIELD_LIMIT:,} characters",
+                problems.append(Problem(name, start, "-", f"a field is longer than {PARSER_LIMIT:,} characters",
                                         msg, "shorten it (a summary is at most 40 words), or close a quote left "
                                         "open on this line"))
                 return None
@@ -105,7 +106,14 @@ def read_csv(path: Path, expected: tuple[str, ...], required: tuple[str, ...], p
                                     _clip(",".join(record)),
                                     "quote fields that contain commas, or add/remove fields to match the header"))
             continue
-        table.rows.append((line, dict(zip(header, map(str.strip, record)))))
+        row = dict(zip(header, map(str.strip, record)))
+        for h, v in row.items():
+            if len(v) > FIELD_LIMIT:
+                row[h] = v[:FIELD_LIMIT]
+                problems.append(Problem(name, line, h, f"{len(v):,} characters, at most {FIELD_LIMIT:,}",
+                                        v[:40], "shorten it (a summary is at most 40 words), or close a quote left "
+                                        "open on this line"))
+        table.rows.append((line, row))
     if not table.rows and not allow_empty:
         problems.append(Problem(name, 1, "-", "header only, no data rows", "", "add at least one row below the header"))
     for h in expected:  # optional columns absent from the header read as blank

@@ -158,7 +158,7 @@ def _stage(stage: Path, events, ref) -> dict[str, Path]:
     event_no: dict[str, int] = {}
     path = stage / "events.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh, lineterminator="\n")
+        w = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
         w.writerow(("source_line", "interaction_id", "event_no", "country_canonical", *vocab.COLUMNS))
         rows = []
         for line, row in events.rows:
@@ -180,7 +180,7 @@ def _stage(stage: Path, events, ref) -> dict[str, Path]:
         path = stage / f"{name}.csv"
         cols = REFERENCE_FILES[f"{name}.csv"][0]
         with path.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh, lineterminator="\n")
+            w = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_ALL)
             w.writerow(cols)
             for _, row in table.rows:
                 w.writerow(tuple(row.get(c, "") for c in cols))
@@ -199,11 +199,11 @@ def _write_db(tmp: Path, staged: dict[str, Path], files: dict[str, Path], hashes
                                            "autoload_known_extensions": False})
     try:
         for table, path in staged.items():
-            with path.open(encoding="utf-8") as fh:
-                header = fh.readline().rstrip("\n").split(",")
+            with path.open(encoding="utf-8", newline="") as fh:
+                header = next(csv.reader(fh))
             cols = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in header) + "}"
             con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header=true, delim=',', quote='\"', "
-                        f"escape='\"', columns={cols}, auto_detect=false, null_padding=false, "
+                        f"escape='\"', new_line='\\n', columns={cols}, auto_detect=false, null_padding=false, "
                         f"allow_quoted_nulls=false)", [str(path)])
         con.execute((Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8"))
         for table in staged:

@@ -152,7 +152,7 @@ BAD_CASES = [
      ["events.csv:2: event_key: undated- prefix on a dated row"]),
     ("bad-source-date", dict(rows=_set(0, source_date="yesterday")), ["events.csv:2: source_date: not a valid"]),
     ("10mb-summary", dict(rows=_set(1, summary="fraud " * 2_000_000)),
-     ["events.csv:3: -: a field is longer than 1,048,576 characters", "at most 40 words"]),
+     ["events.csv:3: summary: 11,999,999 characters, at most 100,000 (fraud fraud", "at most 40 words"]),
     ("unclosed-quote-to-eof", dict(text=HEADER + "\n" + GOOD_LINE + '\n2023-01-01-x,"2023-01-01,day\n' + GOOD_LINE + "\n"),
      ["events.csv:3: -: broken quoting (unexpected end of data)"]),
 ]
