@@ -101,8 +101,14 @@ def build(data_dir: Path | None, db_path: Path, progress: Progress | None = None
         raise ValidationError(problems)
     warnings = [p for p in problems if p.severity == "warning"]
 
+    import duckdb
+
     db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"{db_path.parent}: cannot create the folder ({exc.strerror or exc}) — choose another "
+                         f"location with --db") from None
     _remove_leftovers(db_path)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
     _step(progress, "writing staging tables", 2, total)
@@ -116,8 +122,9 @@ def build(data_dir: Path | None, db_path: Path, progress: Progress | None = None
         if stale_wal.exists():
             stale_wal.unlink()
         os.replace(tmp, db_path)
-    except OSError as exc:
-        raise BuildError(f"{db_path}: cannot write the database ({exc.strerror or exc}) — free disk space or "
+    except (OSError, duckdb.Error) as exc:  # disk full, read-only folder, I/O error (DuckDB raises its own types)
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else (str(exc).splitlines() or [""])[0]
+        raise BuildError(f"{db_path}: cannot write the database ({reason}) — free disk space or "
                          f"choose another location with --db; the previous database is unchanged") from None
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -221,7 +228,10 @@ def _write_db(tmp: Path, staged: dict[str, Path], files: dict[str, Path], hashes
                   for t in ("interactions", "events", "countries", "officials", "forums", "sources")}
         con.execute("CHECKPOINT")
     finally:
-        con.close()
+        try:
+            con.close()
+        except duckdb.Error:
+            pass  # after a fatal I/O error the connection is already unusable; the temp file is removed later
     return counts
 
 
