@@ -38,6 +38,7 @@ class BrowseScreen(Screen):
         Binding("a", "app.ask", "Ask"),
         Binding("question_mark", "app.help", "Help"),
         Binding("q", "app.quit", "Quit"),
+        Binding("escape", "focus_table", "Table", show=False),
     ]
 
     def __init__(self, store, view, facets: tuple[str, ...], page_size: int = 200) -> None:

@@ -88,6 +88,11 @@ class SqlScreen(Screen):
         more = f" (first {len(result.rows)} shown)" if result.truncated else ""
         self._message(f"{len(result.rows)} rows{more} in {seconds * 1000:.0f} ms", "ok")
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "interrupt":
+            return self.running  # otherwise Ctrl+C reaches the editor (copy)
+        return True
+
     def action_interrupt(self) -> None:
         if self.running:
             self.store.interrupt()

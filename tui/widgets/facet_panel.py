@@ -33,20 +33,20 @@ class FacetPanel(VerticalScroll, can_focus=False):
     def facet_list(self, facet: str) -> FacetList:
         return self.query_one(f"#facet-{facet}", FacetList)
 
-    def show(self, filters, only: tuple[str, ...] | None = None) -> None:
-        """Recompute counts for `filters` (all facets, or `only` these)."""
+    def show(self, filters) -> None:
+        """Recompute every facet's counts for `filters`."""
         self._generation += 1
         self.filters = filters
         gen = self._generation
-        wanted = [(f, self.facet_list(f).order) for f in (only or self.facets)]
+        wanted = [(f, self.facet_list(f).order) for f in self.facets]
         self.run_worker(
-            lambda: self._compute(gen, filters, wanted, only is None),
+            lambda: self._compute(gen, filters, wanted),
             thread=True,
             group="facet-panel",
             exit_on_error=False,
         )
 
-    def _compute(self, gen: int, filters, wanted: list[tuple[str, str]], complete: bool) -> None:
+    def _compute(self, gen: int, filters, wanted: list[tuple[str, str]]) -> None:
         for facet, order in wanted:
             if gen != self._generation:
                 return  # filters changed: this refresh is stale
@@ -56,8 +56,7 @@ class FacetPanel(VerticalScroll, can_focus=False):
                 self.notify(clean(f"{facet}: {exc}"), severity="error", markup=False)
                 continue
             self.app.call_from_thread(self._deliver, gen, facet, values)
-        if complete:
-            self.app.call_from_thread(self._done, gen)
+        self.app.call_from_thread(self._done, gen)
 
     def _deliver(self, gen: int, facet: str, values) -> None:
         if gen == self._generation:
