@@ -144,4 +144,8 @@ def main(out: Path | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Regenerate countries.csv from pycountry and the region lists.")
+    parser.add_argument("out", nargs="?", type=Path, help="where to write (default: countries.csv next to this file)")
+    raise SystemExit(main(parser.parse_args().out))

@@ -152,6 +152,7 @@ def print_table(rows: list[dict], date_from: str | None, date_to: str | None, no
     for r in rows:
         if (r["paragraph"], r["quote"]) not in seen:
             seen.add((r["paragraph"], r["quote"]))
-            console.print(f"  ¶{r['paragraph']} {r['section']}: \u201c{r['quote']}\u201d", highlight=False)
+            console.print(f"  ¶{r['paragraph']} {r['section']}: \u201c{r['quote']}\u201d", highlight=False,
+                          soft_wrap=True)
     console.print("ours/paper = ratio; 'w/o low' drops rows with confidence = low; undated rows are outside any dated "
                   "window. Definitions: `gsi-explorer stats --json` (field 'definition').", highlight=False)

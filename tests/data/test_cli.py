@@ -82,7 +82,10 @@ def test_stats_json_and_table(home):
     r = run("stats", "--from", "2024", "--to", "2024", "--json", home=home)
     assert json.loads(r.stdout)["figures"][0]["ours"] == 111
     r = run("stats", home=home)
-    assert r.returncode == 0 and "¶17" in r.stdout and "321" in r.stdout
+    assert r.returncode == 0 and "¶17" in r.stdout and "321" in r.stdout and "w/o low" in r.stdout
+    assert "We document 321 total interactions" in r.stdout
+    r = run("stats", "--no-low", home=home)
+    assert r.returncode == 0 and "211" in r.stdout and " 252 " not in r.stdout
 
 
 def test_build_from_user_folder_and_bad_data(tmp_path):
