@@ -139,7 +139,7 @@ def main(out: Path | None = None) -> int:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(HEADER)
         w.writerows(rows)
-    print(f"wrote {len(rows)} rows to {out} (pycountry {pycountry.__version__ if hasattr(pycountry, '__version__') else ''})")
+    print(f"wrote {len(rows)} rows to {out} (pycountry {getattr(pycountry, '__version__', '?')})")
     return 0
 
 

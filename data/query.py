@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -443,8 +443,8 @@ class EventStore:
         brief = ("interaction_id, event_key, date, cn_official, counterpart, counterpart_name, format, host_event, "
                  "place, summary, source_url")
         if "/" in row_id:
-            recs = self._rows("SELECT * EXCLUDE (search_text, topic_facet) FROM interactions_full WHERE interaction_id = ?",
-                              [row_id])
+            recs = self._rows("SELECT * EXCLUDE (search_text, topic_facet) FROM interactions_full "
+                              "WHERE interaction_id = ?", [row_id])
             if not recs:
                 raise RowNotFound(f"no interaction with id {row_id!r}")
             rec = recs[0]
@@ -560,8 +560,8 @@ class EventStore:
     def events_for_corpus(self) -> list[dict]:
         """One dict per event with its fields and all its interactions, for readout passages."""
         events = self._rows("SELECT * FROM events_full ORDER BY date NULLS LAST, event_key")
-        inter = self._rows("SELECT * EXCLUDE (search_text, topic_facet) FROM interactions_full ORDER BY event_key, counterpart, "
-                           "interaction_id")
+        inter = self._rows("SELECT * EXCLUDE (search_text, topic_facet) FROM interactions_full "
+                           "ORDER BY event_key, counterpart, interaction_id")
         by_event: dict[str, list[dict]] = {}
         for row in inter:
             by_event.setdefault(row["event_key"], []).append(row)

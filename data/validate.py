@@ -110,7 +110,9 @@ def check_url(value: str) -> str | None:
         return "contains spaces"
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https"):
-        return "no http(s):// scheme" if not parts.scheme or "." in parts.scheme else f"scheme '{parts.scheme}' is not http(s)"
+        if not parts.scheme or "." in parts.scheme:
+            return "no http(s):// scheme"
+        return f"scheme '{parts.scheme}' is not http(s)"
     host = parts.hostname or ""
     if "." not in host or host.startswith(".") or host.endswith("."):
         return "no valid host name"
@@ -123,7 +125,8 @@ def validate_events(table: CsvTable, ref: Reference, problems: list[Problem]) ->
     seen_rows: dict[tuple[str, ...], int] = {}
     for line, row in table.rows:
         def err(col: str, what: str, fix: str, value: str | None = None, severity: str = "error") -> None:
-            problems.append(Problem(fname, line, col, what, row.get(col, "") if value is None else value, fix, severity))
+            shown = row.get(col, "") if value is None else value
+            problems.append(Problem(fname, line, col, what, shown, fix, severity))
 
         key = row["event_key"]
         if not key:

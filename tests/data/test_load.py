@@ -141,7 +141,8 @@ BAD_CASES = [
      ["events.csv:2: topics: 8 topics, at most 7"]),
     ("country-and-org", dict(rows=_set(0, counterpart_org="Interpol")),
      ["events.csv:2: counterpart_org: both a country and an organisation"]),
-    ("no-counterpart", dict(rows=_set(0, counterpart_country="")), ["events.csv:2: counterpart_country: no counterpart"]),
+    ("no-counterpart", dict(rows=_set(0, counterpart_country="")),
+     ["events.csv:2: counterpart_country: no counterpart"]),
     ("multilateral-without-host", dict(rows=_set(1, format="multilateral", host_event="")),
      ["events.csv:3: host_event: blank for a multilateral row"]),
     ("duplicate-interaction", dict(rows=[*ROWS, ROWS[0]]),
@@ -153,7 +154,8 @@ BAD_CASES = [
     ("bad-source-date", dict(rows=_set(0, source_date="yesterday")), ["events.csv:2: source_date: not a valid"]),
     ("10mb-summary", dict(rows=_set(1, summary="fraud " * 2_000_000)),
      ["events.csv:3: summary: 11,999,999 characters, at most 100,000 (fraud fraud", "at most 40 words"]),
-    ("unclosed-quote-to-eof", dict(text=HEADER + "\n" + GOOD_LINE + '\n2023-01-01-x,"2023-01-01,day\n' + GOOD_LINE + "\n"),
+    ("unclosed-quote-to-eof",
+     dict(text=HEADER + "\n" + GOOD_LINE + '\n2023-01-01-x,"2023-01-01,day\n' + GOOD_LINE + "\n"),
      ["events.csv:3: -: broken quoting (unexpected end of data)"]),
 ]
 

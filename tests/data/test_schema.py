@@ -47,7 +47,8 @@ def test_events_table_one_row_per_key(con, csv_rows):
     per_key = Counter(r["event_key"] for r in csv_rows)
     got = dict(con.execute("SELECT event_key, n_interactions FROM events").fetchall())
     assert got == dict(per_key)
-    assert con.execute("SELECT count(*) FROM events WHERE event_key LIKE 'undated-%' AND date IS NULL").fetchone()[0] == 5
+    undated = "SELECT count(*) FROM events WHERE event_key LIKE 'undated-%' AND date IS NULL"
+    assert con.execute(undated).fetchone()[0] == 5
 
 
 def test_views(con, csv_rows):
