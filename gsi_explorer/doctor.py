@@ -153,18 +153,10 @@ def check_database(settings) -> Check:
         state, reason = "corrupt", f"{db}: {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     data: dict = {"path": str(db), "state": state}
     if state == "fresh":
-        try:
-            import duckdb
-
-            con = duckdb.connect(str(db), read_only=True)
-            try:
-                for table in ("interactions", "events"):
-                    data[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            finally:
-                con.close()
-        except Exception as exc:  # noqa: BLE001
-            return Check("database", FAIL, f"{db}: build_info reads but the tables do not ({exc.__class__.__name__})",
-                         "rebuild it: `gsi-explorer build --force`", {**data, "state": "corrupt"})
+        damage = _read_everything(db, data)
+        if damage:
+            return Check("database", FAIL, f"{db}: damaged — {damage}", "rebuild it: `gsi-explorer build --force` "
+                         "(the damaged file is replaced; the CSVs are the source of truth)", {**data, "state": "corrupt"})
         return Check("database", OK, f"fresh: {data['interactions']} interactions, {data['events']} events in {db} "
                      f"({reason})", "", data)
     if state == "corrupt":
@@ -172,6 +164,36 @@ def check_database(settings) -> Check:
                      "replaced; the CSVs are the source of truth)", data)
     return Check("database", WARN, f"{state}: {reason}", "run `gsi-explorer build` (starting the app also builds it)",
                  data)
+
+
+def _read_everything(db: Path, data: dict) -> str:
+    """Why the file is damaged beyond its first blocks, or ''. A truncated file still answers build_info, so the
+    file size is compared with DuckDB's own block count and every table is read to the end (checksums verified)."""
+    import duckdb
+
+    try:
+        con = duckdb.connect(str(db), read_only=True)
+    except duckdb.Error as exc:
+        return str(exc).splitlines()[0]
+    try:
+        blocks, block_size = con.execute("SELECT total_blocks, block_size FROM pragma_database_size()").fetchone()
+        need = int(blocks) * int(block_size)
+        size = db.stat().st_size
+        if size < need:
+            return f"the file has {size:,} bytes but its {blocks} blocks need at least {need:,} (truncated copy?)"
+        tables = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
+                                             "WHERE table_type = 'BASE TABLE' ORDER BY 1").fetchall()]
+        for table in tables:
+            cur = con.execute(f'SELECT * FROM "{table}"')
+            n = 0
+            while rows := cur.fetchmany(50_000):
+                n += len(rows)
+            data[table] = n
+    except duckdb.Error as exc:
+        return str(exc).splitlines()[0]
+    finally:
+        con.close()
+    return ""
 
 
 def check_index(settings) -> Check:
