@@ -46,6 +46,11 @@ MEASURES: dict[str, tuple[str, str]] = {
     "russia_multilateral": ("multilateral events with a named Russia row (group placeholders not counted)",
                             "count(DISTINCT i.event_key) FILTER (WHERE i.format = 'multilateral' "
                             "AND i.counterpart = 'Russia')"),
+    "russia_multilateral_groups": ("multilateral events with a Russia row or an SCO/BRICS group row (members "
+                                   "not listed one by one; Russia presumably present)",
+                                   "count(DISTINCT i.event_key) FILTER (WHERE i.format = 'multilateral' AND "
+                                   "i.counterpart IN ('Russia', 'SCO member states', 'BRICS member states', "
+                                   "'SCO RATS'))"),
     "wang_2023": ("Wang Xiaohong's rows dated in 2023 (window ignored)", None),
     "lianyungang_meetings": ("MPS events dated (to the day) within GPSCFL 2024 ± 7 days (window ignored)", None),
     "lianyungang_share": ("MPS rows dated within GPSCFL 2024 ± 7 days / all 2024 rows, % (window ignored)", None),

@@ -66,6 +66,7 @@ EXPECTED_STATS = {  # id -> (with low-confidence rows, without them)
     "share_central_asia": (25.0, 25.0),    # Kazakhstan of 4
     "russia_bilateral": (1, 1),       # row 6
     "russia_multilateral": (1, 0),    # row 3 (low)
+    "russia_multilateral_groups": (1, 1),  # the sco event: Russia row 3 (low) or the SCO RATS row 5
     "wang_2023": (1, 1),              # row 1
     "lianyungang_meetings": (2, 2),   # GPSCFL 2024 on 09-09 -> window 09-02..09-16: e2 and sco
     "lianyungang_share": (100.0, 100.0),  # all 2024 rows are MPS rows inside the window
