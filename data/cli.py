@@ -95,10 +95,17 @@ def _build(args: argparse.Namespace, settings) -> int:
 
 
 def _open_store(settings):
+    """The database, rebuilt first if a CSV changed; if that rebuild fails, the previous one with a notice."""
     from gsi_explorer.data import load
     from gsi_explorer.data.query import EventStore
 
-    return EventStore.open(load.ensure_built(settings))
+    def keep_old(exc) -> None:
+        lines = str(exc).splitlines()
+        more = f" (+{len(lines) - 3} more)" if len(lines) > 3 else ""
+        print("gsi-explorer: the CSVs changed but cannot be built, so the previous database is used:\n"
+              + "\n".join(lines[:3]) + more + "\n(run `gsi-explorer build` to see every problem)", file=sys.stderr)
+
+    return EventStore.open(load.ensure_built(settings, on_stale_error=keep_old))
 
 
 def _sql(args: argparse.Namespace, settings) -> int:

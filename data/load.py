@@ -274,10 +274,20 @@ def status(db_path: Path, data_dir: Path | None) -> tuple[str, str]:
     return "fresh", f"built {info.get('built_at')} from {info.get('data_dir')}"
 
 
-def ensure_built(settings, progress: Progress | None = None) -> Path:
-    """Build when the database is missing, damaged or older than its CSVs; otherwise only hash the CSVs."""
+def ensure_built(settings, progress: Progress | None = None,
+                 on_stale_error: Callable[[GsiError], None] | None = None) -> Path:
+    """Build when the database is missing, damaged or older than its CSVs; otherwise only compare fingerprints.
+
+    With `on_stale_error`, a rebuild that fails (bad CSV rows, full disk) while a previous good database exists
+    is reported to that callback and the previous database is used; without it the error is raised.
+    """
     db_path = Path(settings.paths.db)
     state, _ = status(db_path, settings.paths.data)
     if state != "fresh":
-        build(settings.paths.data, db_path, progress)
+        try:
+            build(settings.paths.data, db_path, progress)
+        except (ValidationError, BuildError) as exc:
+            if on_stale_error is None or state != "stale":
+                raise
+            on_stale_error(exc)
     return db_path

@@ -298,3 +298,23 @@ def test_concurrent_readers_while_rebuilding(tmp_path):
         assert set(counts) == {9} and store.count(Filters()) == 9
     finally:
         store.close()
+
+
+def test_ensure_built_can_keep_the_previous_database(tmp_path):
+    from gsi_explorer.config import load_settings
+
+    folder = sample.write(tmp_path / "d")
+    db = tmp_path / "gsi.duckdb"
+    settings = load_settings(tmp_path / "none.toml", {"paths": {"db": db, "data": folder}})
+    load.ensure_built(settings)
+    before = _digest(db)
+    sample.write(folder, _set(0, date="2023-02-30"))
+    with pytest.raises(ValidationError):
+        load.ensure_built(settings)
+    seen = []
+    assert load.ensure_built(settings, on_stale_error=seen.append) == db
+    assert len(seen) == 1 and "2023-02-30" in str(seen[0])
+    assert _digest(db) == before
+    db.unlink()  # with no previous database there is nothing to fall back to
+    with pytest.raises(ValidationError):
+        load.ensure_built(settings, on_stale_error=seen.append)
