@@ -17,7 +17,8 @@ _SHORT = re.compile(r"^[A-Z][A-Za-z0-9+&\-]{1,9}$")
 _WORD = re.compile(r"[\w’'+\-]+|\([^)]*\)")
 # Facets of EventStore.vocabulary() whose aliases name things (not coded values such as "minister" or "forum").
 NAMING_FACETS = ("country", "countries", "region", "regions", "subregion", "official", "officials",
-                 "forum", "forums", "host_event", "agency", "agencies", "counterpart_org", "organization")
+                 "forum", "forums", "agency", "agencies", "counterpart_org", "organization")
+MAX_PER_GROUP = 3  # names added per matched group: the canonical name and the first aliases, not every variant
 
 
 def _long_form(short: str, before: str) -> str | None:
@@ -118,9 +119,13 @@ class AliasTable:
         low = query.lower()
         for group in self.groups:
             if any(self._pattern(n).search(query) for n in group):
+                added = 0
                 for n in group:
+                    if added >= MAX_PER_GROUP:
+                        break
                     if n.lower() not in low and n not in out:
                         out.append(n)
+                        added += 1
         return out
 
     def expand(self, query: str) -> str:

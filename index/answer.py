@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from gsi_explorer.errors import GsiError
+from gsi_explorer.index import qa_check
 from gsi_explorer.index import verify as verifier
 from gsi_explorer.index.qa_sources import Source, SourceSet, relevant_hits
 from gsi_explorer.index.route import Route, TableAnswer, TableQA
@@ -77,6 +78,7 @@ class Answer:
     draft: str = ""  # what the model wrote, before verification
     cancelled: bool = False
     extractive: bool = False
+    relevance: float | None = None  # best passage's cosine similarity to the question
 
     def to_json(self) -> dict:
         return {
@@ -105,6 +107,8 @@ class Answerer:
         self.llm = llm
         self.table = table
         self.threshold = relevance_threshold()
+        self.generate = True
+        self.alias_groups = alias_groups(table.router.vocabulary, getattr(retriever, "aliases", None))
         self._lock = threading.Lock()
 
     @classmethod
@@ -148,7 +152,10 @@ class Answerer:
     # ----------------------------------------------------------------------------------------------------------
 
     def ask(self, question: str, k: int | None = None, view=None, on_token: Callable[[str], None] | None = None,
-            cancel: threading.Event | None = None) -> Answer:
+            cancel: threading.Event | None = None, generate: bool | None = None) -> Answer:
+        """Answer one question. `view` (data.query.Filters) restricts the tables and retrieval to it; `on_token`
+        receives the draft as it is generated (the returned Answer holds what survived verification);
+        `cancel` stops generation; `generate=False` skips the model and quotes the best source sentences."""
         start = time.perf_counter()
         question = clean_question(question)
         k = k or self.settings.index.k
@@ -165,20 +172,27 @@ class Answerer:
         verified = verifier.Verification()
         extractive = False
         if sources and not (cancel and cancel.is_set()):
-            from gsi_explorer.index.qa_prompt import build_messages
+            if self.generate if generate is None else generate:
+                from gsi_explorer.index.qa_prompt import build_messages
 
-            messages = build_messages(question, sources, self.llm)
-            generation = self.llm.chat(messages, on_token=on_token, cancel=cancel)
-            if not generation.cancelled:
-                verified = verifier.verify(generation.text, sources.texts())
-                if not verified.kept:
-                    text = verifier.extractive(question, sources.texts(), sources.order())
-                    if text:
-                        verified.kept = [text]
-                        extractive = True
+                messages = build_messages(question, sources, self.llm)
+                generation = self.llm.chat(messages, on_token=on_token, cancel=cancel)
+                if not generation.cancelled:
+                    verified = verifier.verify(generation.text, sources.texts())
+                    exp = qa_check.expectation(question, self.alias_groups)
+                    if verified.kept and not any(qa_check.fits(exp, verifier.strip_citations(s)) for s in verified.kept):
+                        verified.unsupported += [f"{s} (supported, but does not answer the question)" for s in verified.kept]
+                        verified.kept = []
+            if not verified.kept and not (generation and generation.cancelled):
+                quotes = qa_check.best_answering(question, sources.texts(), sources.order(),
+                                                  aliases=self.alias_groups)
+                if quotes:
+                    verified.kept = [" ".join(f"“{q.sentence.strip().strip('“”')}” [{q.n}]" for q in quotes)]
+                    extractive = True
         t_generated = time.perf_counter()
         answer = self._compose(question, route, table, sources, verified, extractive)
         answer.draft = generation.text if generation else ""
+        answer.relevance = sources.best_similarity
         answer.cancelled = bool(generation and generation.cancelled) or bool(cancel and cancel.is_set())
         answer.timings_ms = {
             "retrieve": int((t_retrieved - start) * 1000),
@@ -211,25 +225,32 @@ class Answerer:
             return by_source[n]
 
         parts: list[str] = []
-        if table is not None:
+        table_answers = table is not None and not table.empty
+        if table_answers:
             parts.append(render_table(table, event_n))
         prose = ""
         if verified.kept:
             prose = " ".join(verified.kept)
             prose = verifier.CITE_RE.sub(
-                lambda m: "".join(f"[{source_n(int(x))}]" for x in re.split(r"[,;]\s*", m.group(1)) if x.strip().isdigit() and int(x) in sources.by_n),
+                lambda m: "".join(f"[{source_n(int(x))}]" for x in re.split(r"[,;]\s*", m.group(1))
+                                  if x.strip().isdigit() and int(x) in sources.by_n),
                 prose,
             )
-            parts.append(("The paper and documents: " if table is not None else "") + prose)
-        if table is not None and prose:
+            parts.append(("From the paper and documents: " if table_answers else "") + prose)
+        if table_answers and prose:
             route_name = "table+text"
-        elif table is not None:
+        elif table_answers:
             route_name = "table"
         elif prose:
             route_name = "text"
         else:
             route_name = "none"
-        text = "\n\n".join(parts) if parts else NO_ANSWER
+        if parts:
+            text = "\n\n".join(parts)
+        elif table is not None:  # a list question whose filters match nothing
+            text = f"{NO_ANSWER} {table.sentences[0][0]}"
+        else:
+            text = NO_ANSWER
         return Answer(
             question=question,
             answer=text,
@@ -271,6 +292,17 @@ def clean_question(question: str) -> str:
             "(the model's context holds only a few pages)"
         )
     return text
+
+
+def alias_groups(vocabulary: dict, alias_table=None) -> list[list[str]]:
+    """Equivalent names from the database vocabulary and the acronyms the index learned from the corpus."""
+    groups = [list(g) for g in (getattr(alias_table, "groups", None) or [])]
+    for facet in ("country", "official", "agency", "host_event", "forum", "region"):
+        for canonical, aliases in (vocabulary.get(facet) or {}).items():
+            names = [n for n in [canonical, *(aliases or [])] if n and len(n) >= 2]
+            if len(names) > 1:
+                groups.append(names)
+    return groups
 
 
 def relevance_threshold() -> float:

@@ -10,7 +10,7 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Passage:
     countries: tuple[str, ...] = ()
     officials: tuple[str, ...] = ()
     extra: str = ""  # words that should match but not be shown (e.g. region names of a readout)
+    search: str | None = None  # what to match on instead of `text` (a compact form without boilerplate)
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def chunk_passages(passages: list[Passage], params: ChunkParams = DEFAULT_PARAMS
                       for a, b in _windows(split_sentences(raw), params.max_chars, params.overlap)]
         for a, b, text in pieces:
             head = p.section if (params.section_prefix and p.section) else None
-            search = " ".join(x for x in (f"{head}:" if head else "", text, p.extra) if x)
+            body = p.search if (p.search and len(pieces) == 1) else text
+            search = " ".join(x for x in (f"{head}:" if head else "", body, p.extra) if x)
             chunks.append(
                 Chunk(
                     chunk_id=_chunk_id(p.doc, p.paragraph, p.start + a, p.start + b),

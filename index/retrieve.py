@@ -20,6 +20,8 @@ log = logging.getLogger("gsi_explorer.index")
 MODES = ("hybrid", "bm25", "dense")
 RRF_K = 60
 CANDIDATES = 50  # per ranking, before fusion
+FUSION_WEIGHTS = (1.0, 1.0)  # (bm25, dense), chosen on the retrieval dev set (bench/bench_index_eval.py)
+QUERY_WEIGHT = 2  # repeats of the query's own words in the BM25 query, against once for each alias added
 
 
 @dataclass(frozen=True)
@@ -104,16 +106,13 @@ class Retriever:
         self.aliases = aliases
         self._embedder = embedder
         self._lock = threading.Lock()
+        self.weights = FUSION_WEIGHTS
+        self.query_weight = QUERY_WEIGHT
 
     @classmethod
     def load(cls, settings, progress: store.Progress | None = None, notify: Callable[[str], None] | None = None,
              embedder=None) -> "Retriever":
         """Open the live index, rebuilding first if it is missing, stale or corrupt (never serves a bad one)."""
-        import faiss
-
-        from gsi_explorer.index.aliases import AliasTable
-        from gsi_explorer.index.lexical import Lexical
-
         st = store.status(settings)
         if not st.fresh:
             message = f"index {st.state}: {st.reason} — rebuilding"
@@ -121,11 +120,20 @@ class Retriever:
             if notify:
                 notify(message)
             store.build(settings, progress, embedder=embedder)
-        folder = store.current_dir(settings)
+        return cls.open(settings, store.current_dir(settings), embedder)
+
+    @classmethod
+    def open(cls, settings, folder, embedder=None) -> "Retriever":
+        """Open one index folder after checking its files against its manifest (no freshness check)."""
+        import faiss
+
+        from gsi_explorer.index.aliases import AliasTable
+        from gsi_explorer.index.lexical import Lexical
+
         manifest, problem = store.check_integrity(folder)
         if manifest is None:
-            raise store.IndexError_(f"index at {folder} is unusable after rebuild: {problem} — "
-                                    "delete the folder and run `gsi-explorer index build`")
+            raise store.IndexError_(f"index at {folder} is unusable: {problem} — "
+                                    "run `gsi-explorer index build --force`")
         chunks = [Chunk.from_json({k: v for k, v in json.loads(line).items() if k != "text_hash"})
                   for line in (folder / "chunks.jsonl").open(encoding="utf-8")]
         index = faiss.read_index(str(folder / "faiss.index"))
@@ -195,14 +203,17 @@ class Retriever:
         if not query or k <= 0:
             return []
         expanded = self.expand(query)
+        # The user's own words count double for BM25, so added aliases widen the match without taking it over.
+        lexical_query = " ".join([query] * self.query_weight) + expanded[len(query):]
         allowed = self._allowed(filters)
         n = max(CANDIDATES, k)
         if mode == "bm25":
-            ranked = self.rank_bm25(expanded, k, allowed)
+            ranked = self.rank_bm25(lexical_query, k, allowed)
         elif mode == "dense":
             ranked = self.rank_dense(expanded, k, allowed)
         else:
-            ranked = fuse([self.rank_bm25(expanded, n, allowed), self.rank_dense(expanded, n, allowed)])[:k]
+            ranked = fuse([self.rank_bm25(lexical_query, n, allowed), self.rank_dense(expanded, n, allowed)],
+                          weights=self.weights)[:k]
         return [self._hit(r + 1, i, s) for r, (i, s) in enumerate(ranked[:k])]
 
     def _hit(self, rank: int, i: int, score: float) -> Hit:
@@ -218,9 +229,12 @@ class Retriever:
         return None
 
 
-def fuse(rankings: Iterable[list[tuple[int, float]]], k: int = RRF_K) -> list[tuple[int, float]]:
+def fuse(rankings: Iterable[list[tuple[int, float]]], k: int = RRF_K,
+         weights: tuple[float, ...] | None = None) -> list[tuple[int, float]]:
+    """Weighted reciprocal rank fusion: Σ w / (k + rank)."""
     scores: dict[int, float] = {}
-    for ranking in rankings:
+    for j, ranking in enumerate(rankings):
+        w = weights[j] if weights else 1.0
         for r, (i, _) in enumerate(ranking, start=1):
-            scores[i] = scores.get(i, 0.0) + 1.0 / (k + r)
+            scores[i] = scores.get(i, 0.0) + w / (k + r)
     return sorted(scores.items(), key=lambda x: (-x[1], x[0]))

@@ -21,6 +21,10 @@ FACET_LABELS = {
     "country": "country", "region": "region", "official": "official", "agency": "agency", "rank": "rank",
     "format": "format", "host_event": "forum", "mode": "mode", "topic": "topic", "year": "year", "month": "month",
 }
+ORG_REGION = "International organisation"
+FACET_PLURALS = {"country": "countries or organisations", "official": "officials", "host_event": "forums",
+                 "region": "regions", "agency": "agencies", "topic": "topics", "year": "years", "rank": "ranks",
+                 "format": "formats", "mode": "modes", "month": "months"}
 SELF_COUNTRIES = {"China", "People's Republic of China", "PRC"}  # the Chinese side is never the counterpart
 MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
@@ -42,12 +46,13 @@ TARGET_NOUNS = {
     "region": r"regions?",
     "agency": r"agenc(?:y|ies)|ministr(?:y|ies)|bodies",
     "topic": r"topics?|issues?|subjects?",
+    "year": r"years?",
 }
 LIST_RE = re.compile(r"\b(which|what|list|name|show|who|whom|where|when)\b", re.I)
 # Paper-only cues: questions about what the paper argues, not about rows.
 PAPER_CUES = re.compile(
-    r"\b(paper|authors?|argue|argues|according\s+to|why|purpose|benefits?|describe|explain|concept|principles?|"
-    r"participants|joined|founded|elected|appointed|plan\s+of\s+action|pledged|announced|proposed)\b",
+    r"\b(paper|papers|study|authors?|carnegie|dataset|according\s+to|argues?|why|purpose|benefits?|"
+    r"explain|concept|principles?)\b",
     re.I,
 )
 
@@ -73,6 +78,7 @@ class Route:
     matches: tuple[Match, ...] = ()
     count_of: str = "interaction"  # "interaction" | "country" | "official" | "host_event" (distinct values counted)
     yes_no: bool = False  # "Did ... meet ...?": the count answers yes or no
+    superlative: bool = False  # "most often", "busiest": lead with the top value
 
     def describe(self) -> str:
         """The structured query in words, e.g. `count interactions and events WHERE region = Pacific Islands`."""
@@ -120,14 +126,18 @@ def _demonym_guesses(name: str) -> list[str]:
     return []
 
 
+GENERIC_FORMAT_WORDS = {"forum", "dialogue", "conference", "summit", "ministerial meeting"}
+FORUM_FILLER = {"the", "of", "on", "and", "for", "in", "china", "ministerial", "meeting", "level", "high"}
+
+
 class Router:
     """Longest-match parser over the database vocabulary; cheap to build (a few hundred regexes)."""
 
     def __init__(self, vocabulary: dict[str, dict[str, list[str]]]) -> None:
         self.vocabulary = vocabulary
         self._aliases: list[_Alias] = []
-        known_lower: set[str] = set()
-        for facet in ROUTED_FACETS:
+        self._forums: dict[str, list[str]] = {}  # bare forum name -> host_event values (every year)
+        for facet in ROUTED_FACETS + ("confidence",):
             for value, aliases in (vocabulary.get(facet) or {}).items():
                 if facet == "country" and value in SELF_COUNTRIES:
                     continue
@@ -136,16 +146,22 @@ class Router:
                     bare = re.sub(r"\s*\(?\b(19|20)\d\d\b\)?\s*$", "", value).strip()
                     if bare and bare != value:
                         names.add(bare)  # "GPSCFL" selects every year's session
+                    for name in {bare, *(aliases or [])}:
+                        self._forums.setdefault(name, []).append(value)
                 if facet == "country":
                     names.update(_demonym_guesses(value))
+                    names.update(n.replace(".", "") for n in list(names) if re.fullmatch(r"(?:[A-Z]\.){2,}", n))
                 if facet in {"rank", "format", "mode"}:
                     names.add(value.replace("-", " "))
+                if facet == "format":
+                    names = {n for n in names if n.lower() not in GENERIC_FORMAT_WORDS}
+                if facet == "confidence":
+                    names = {n for n in names if "confidence" in n.lower()}  # "low" alone is too common a word
                 for name in names:
                     name = (name or "").strip()
                     if len(name) < 2 or name in SELF_COUNTRIES or name.lower() in {"chinese", "china"}:
                         continue
                     self._aliases.append(_Alias(_alias_pattern(name), facet, value))
-                    known_lower.add(name.lower())
 
     @classmethod
     def from_store(cls, store) -> "Router":
@@ -157,6 +173,7 @@ class Router:
         for alias in self._aliases:
             for m in alias.pattern.finditer(question):
                 raw.append((m.start(), m.end(), alias.facet, alias.value))
+        raw += self._loose_forums(question)
         raw.sort(key=lambda r: (-(r[1] - r[0]), r[0]))
         taken: list[tuple[int, int]] = []
         grouped: dict[tuple[int, int, str], list[str]] = {}
@@ -174,15 +191,44 @@ class Router:
             (Match(question[s:e], f, tuple(v), s, e) for (s, e, f), v in grouped.items()), key=lambda m: m.start
         )
 
+    def _loose_forums(self, question: str) -> list[tuple[int, int, str, str]]:
+        """Forums named loosely ("the China-East Africa law enforcement dialogue"): a run of question words
+        that covers most of a forum name's distinctive words, and nothing else."""
+        tokens = [(m.start(), m.end(), m.group(0).lower()) for m in re.finditer(r"[A-Za-z]+|\d+", question)]
+        found = []
+        for name, values in self._forums.items():
+            words = {w.lower() for w in re.findall(r"[A-Za-z]+", name)} - FORUM_FILLER
+            if len(words) < 3:
+                continue
+            i = 0
+            while i < len(tokens):
+                if tokens[i][2] not in words:
+                    i += 1
+                    continue
+                j = i
+                covered: set[str] = set()
+                while j < len(tokens) and (tokens[j][2] in words or tokens[j][2] in FORUM_FILLER):
+                    if tokens[j][2] in words:
+                        covered.add(tokens[j][2])
+                    j += 1
+                while j > i + 1 and tokens[j - 1][2] not in words:
+                    j -= 1  # no trailing filler
+                if len(covered) >= 3 and len(covered) >= 0.7 * len(words):
+                    for value in values:
+                        found.append((tokens[i][0], tokens[j - 1][1], "host_event", value))
+                i = max(j, i + 1)
+        return found
+
     def parse(self, question: str, view: Filters | None = None) -> Route:
         text = " ".join(question.split())
         matches = self.find(text)
+        matches = [m for m in matches if not _format_word_not_a_filter(text, m)]
         selections: dict[str, list[str]] = {}
         consumed = [(m.start, m.end) for m in matches]
         for m in matches:
             selections.setdefault(m.facet, [])
             selections[m.facet] += [v for v in m.values if v not in selections[m.facet]]
-        date_from, date_to, years, months, date_spans = parse_dates(text, consumed)
+        date_from, date_to, years, months, _spans = parse_dates(text, consumed)
         # A forum named without a year but with a year in the question: keep that year's session only.
         if "host_event" in selections and years:
             dated = [v for v in selections["host_event"] if any(y in v for y in years)]
@@ -192,15 +238,6 @@ class Router:
             selections["year"] = years
         if months:
             selections["month"] = months
-        # Generic words ("forum", "dialogue") select multilateral meetings only when nothing more specific does.
-        generic = {"forum", "forums", "dialogue", "dialogues", "conference", "conferences", "summit", "summits",
-                   "ministerial meeting", "ministerial meetings"}
-        fmt_matches = [m for m in matches if m.facet == "format"]
-        specific = [m for m in fmt_matches if m.phrase.lower() not in generic]
-        if fmt_matches and (specific or "host_event" in selections) and len(specific) < len(fmt_matches):
-            selections["format"] = [v for m in specific for v in m.values]
-            if not selections["format"]:
-                selections.pop("format")
         filters = Filters(
             selections=tuple((f, tuple(v)) for f, v in selections.items() if v),
             date_from=date_from,
@@ -211,16 +248,37 @@ class Router:
         intent, target, count_of = classify(text, matches)
         has_filter = bool(matches or years or months or date_from or date_to)
         about_meetings = bool(MEETING_WORDS.search(text))
-        is_table = intent != "none" and (about_meetings or target in {"country", "official", "host_event"}) and (
-            has_filter or target is not None or count_of != "interaction" or about_meetings
-        )
-        if is_table and PAPER_CUES.search(text) and not has_filter and not about_meetings:
-            is_table = False
-        if intent == "count" and re.search(r"\bhow\s+many\s+(participants|people|countries\s+and\s+organizations)\b", text, re.I):
-            is_table = bool(has_filter and about_meetings and not PAPER_CUES.search(text))
+        is_table = _is_table(text, intent, target, count_of, has_filter, about_meetings)
         yes_no = bool(re.match(r"\s*(did|has|have|was|were|is|are)\b", text, re.I)) and intent == "count"
-        return Route(text, is_table, intent if is_table else "none", target if is_table else None, filters,
-                     tuple(matches), count_of, yes_no)
+        if not is_table:
+            intent, target = "none", None
+        superlative = bool(re.search(r"\b(most|busiest|top|largest|highest|greatest)\b", text, re.I)) and intent == "list"
+        return Route(text, is_table, intent, target, filters, tuple(matches), count_of, yes_no, superlative)
+
+
+def _format_word_not_a_filter(text: str, m: Match) -> bool:
+    """"multilateral ones included", "including sideline meetings": the format widens, it does not filter."""
+    if m.facet != "format":
+        return False
+    after = text[m.end:m.end + 20].lower()
+    before = text[max(0, m.start - 12):m.start].lower()
+    return bool(re.match(r"\s*(ones\s+|meetings\s+)?(included|too|as\s+well)\b", after)
+                or re.search(r"\b(including|incl\.|plus|and\s+also)\s*$", before))
+
+
+def _is_table(text: str, intent: str, target: str | None, count_of: str, has_filter: bool,
+              about_meetings: bool) -> bool:
+    """Only questions about meetings go to the tables; what the paper says goes to the text."""
+    if intent == "none" or count_of.startswith("unknown:"):
+        return False
+    if PAPER_CUES.search(text):
+        return False
+    if about_meetings:
+        return True
+    # "which countries/officials/forums ..." with a named filter, even without a meeting verb.
+    strong = re.search(r"\b(which|what|list|name)\b", text, re.I) is not None
+    return has_filter and strong and (target in {"country", "official", "host_event", "region"}
+                                      or count_of in {"country", "official", "host_event"})
 
 
 def _alias_pattern(name: str) -> re.Pattern:
@@ -244,10 +302,12 @@ def classify(text: str, matches: Iterable[Match]) -> tuple[str, str | None, str]
         after = text[m.end():]
         if word == "when":
             return "list", "event", "interaction"
-        if word in {"who", "whom"}:
+        if word == "whom" or (word == "who" and re.match(r"\s+(did|does|has|have|will)\b", after, re.I)):
+            return "list", "event", "interaction"  # "whom did X meet": the events name the counterparts
+        if word == "who":
             return "list", "official", "interaction"
         if word == "where":
-            return "list", "country", "interaction"
+            return "list", "event", "interaction"
         head = re.match(r"\s+(?:(?:\w+[\s\-]+){0,3}?)(" + "|".join(f"(?:{v})" for v in TARGET_NOUNS.values()) + r")\b", after, re.I)
         region_first = next((mt for mt in matches if mt.start >= m.end() and mt.start - m.end() <= 2), None)
         if region_first and region_first.facet == "region":
@@ -382,6 +442,7 @@ class EventRecord:
     url: str | None
     text: str
     date: str | None
+    headline: str = ""
 
 
 @dataclass
@@ -393,12 +454,13 @@ class TableAnswer:
     events: int = 0
     values: list[tuple[str, int]] = field(default_factory=list)
     structured_query: str = ""
+    empty: bool = False  # a list question with nothing to list: the tables do not answer it
 
 
 def event_readout(rows: list[dict]) -> EventRecord:
     """A one-line, quotable description of an event from its interaction rows."""
     first = rows[0]
-    date = first.get("date") or None
+    date = str(first.get("date"))[:10] if first.get("date") else None
     officials = _unique(r.get("cn_official") or "an unnamed official" for r in rows)
     counterparts = _unique(_counterpart(r) for r in rows)
     fmt = first.get("format") or ""
@@ -410,8 +472,9 @@ def event_readout(rows: list[dict]) -> EventRecord:
         detail += ", by video"
     parts.append(f"({detail})")
     summary = first.get("summary")
-    text = " ".join(parts) + "." + (f" {summary}" if summary else "")
-    return EventRecord(first.get("event_key"), first.get("source_url") or None, _clean(text), date)
+    headline = " ".join(parts) + "."
+    text = headline + (f" {summary}" if summary else "")
+    return EventRecord(first.get("event_key"), first.get("source_url") or None, _clean(text), date, _clean(headline))
 
 
 def _counterpart(row: dict) -> str:
@@ -444,6 +507,7 @@ class TableQA:
         self.store = store
         self.router = router or Router.from_store(store)
         self._events: dict[str, list[dict]] | None = None
+        self._orgs: set[str] | None = None
 
     def events(self) -> dict[str, list[dict]]:
         if self._events is None:
@@ -468,6 +532,13 @@ class TableQA:
         page = self.store.page(View(filters=filters, unit="event", sort=(("date", True),)), 0, limit)
         return [str(row[0]) for row in page.rows], page.total
 
+    def organisations(self) -> set[str]:
+        """Counterparts that are international organisations, not countries (told apart in answers)."""
+        if self._orgs is None:
+            only_orgs = Filters(selections=(("region", (ORG_REGION,)),))
+            self._orgs = {fv.value for fv in self.store.facet_counts("country", only_orgs) if fv.count > 0}
+        return self._orgs
+
     def run(self, route: Route) -> TableAnswer:
         filters = route.filters
         interactions = self.store.count(filters, unit="interaction")
@@ -486,39 +557,49 @@ class TableQA:
             return [k for k in keys if k in records]
 
         if interactions == 0:
+            answer.empty = route.intent == "list"
             sentences.append((f"{'No: n' if route.yes_no else 'N'}o event records match ({where}).", []))
             return answer
         keys, _ = self.event_keys(filters, self.MAX_CITED)
+        plural = lambda n, word: f"{n} {word}{'' if n == 1 else 's'}"  # noqa: E731
         if route.intent == "count" and route.count_of == "interaction":
             sentences.append((
-                ("Yes: the" if route.yes_no else "The") + f" event records hold {interactions} interaction{'s' if interactions != 1 else ''} "
-                f"in {events} event{'s' if events != 1 else ''} matching {where}"
+                ("Yes: the" if route.yes_no else "The") + f" event records hold {plural(interactions, 'interaction')} "
+                f"in {plural(events, 'meeting')} (distinct events) matching {where}"
                 + (f"; the {len(keys)} most recent are cited" if events > len(keys) else "") + ".",
                 cite(keys),
             ))
             return answer
         facet = route.target if route.intent == "list" else route.count_of
-        if facet in (None, "event") or facet.startswith("unknown:"):
-            lines = []
-            for key in cite(keys):
-                rec = records[key]
-                lines.append((f"{rec.text.split('.')[0]}.", [key]))
-            head = f"{events} event{'s' if events != 1 else ''} ({interactions} interactions) match {where}"
-            head += f"; the {len(keys)} most recent:" if events > len(keys) else ":"
+        if facet in (None, "event"):
+            head = f"{plural(events, 'meeting')} ({plural(interactions, 'interaction')}) match {where}"
+            head += f"; the {len(keys)} most recent:" if events > len(keys) else ", newest first:"
             sentences.append((head, []))
-            sentences.extend(lines)
+            for key in cite(keys):
+                sentences.append((records[key].headline, [key]))
             return answer
         values = [fv for fv in self.store.facet_counts(facet, filters, order="count") if fv.count > 0]
         answer.values = [(fv.value, fv.count) for fv in values]
-        label = {"country": "countries or organisations", "official": "officials", "host_event": "forums",
-                 "region": "regions", "agency": "agencies", "topic": "topics"}.get(facet, facet)
         if not values:
-            sentences.append((f"No {label} are recorded for {where} (the {interactions} matching interactions leave it blank).", cite(keys[:3])))
+            answer.empty = route.intent == "list"
+            sentences.append((f"No {FACET_PLURALS.get(facet, facet)} are recorded for {where}.", cite(keys[:3])))
             return answer
-        sentences.append((f"{len(values)} {label} match {where}, by number of interactions:", []))
+        orgs = self.organisations() if facet == "country" else set()
+        n_orgs = sum(1 for fv in values if fv.value in orgs)
+        if facet == "country" and n_orgs:
+            label = f"{plural(len(values) - n_orgs, 'country').replace('countrys', 'countries')} and {plural(n_orgs, 'international organisation')}"
+        else:
+            label = f"{len(values)} {FACET_PLURALS.get(facet, facet) if len(values) != 1 else FACET_LABELS.get(facet, facet)}"
+        if route.superlative:
+            top = values[0]
+            tied = [fv.value for fv in values if fv.count == top.count]
+            sentences.append((f"Most interactions: {' and '.join(tied)} ({plural(top.count, 'interaction')}) among {label} matching {where}.",
+                              cite(self.event_keys(filters.with_values(facet, tuple(tied)), 3)[0])))
+        sentences.append((f"{label} match {where}, by number of interactions:", []))
         for fv in values[: self.MAX_LISTED]:
-            one = self.event_keys(filters.with_values(facet, (fv.value,)), 2)[0]
-            sentences.append((f"{fv.value} ({fv.count})", cite(one[:1])))
+            one = self.event_keys(filters.with_values(facet, (fv.value,)), 1)[0]
+            tag = ", international organisation" if fv.value in orgs else ""
+            sentences.append((f"{fv.value} ({fv.count}{tag})", cite(one)))
         if len(values) > self.MAX_LISTED:
             sentences.append((f"and {len(values) - self.MAX_LISTED} more.", []))
         return answer

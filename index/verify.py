@@ -24,8 +24,9 @@ NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
     "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
     "sixteen": "16", "seventeen": "17", "eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30",
-    "forty": "40", "fifty": "50", "hundred": "100",
+    "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80", "ninety": "90", "hundred": "100",
 }
+TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 STOPWORDS = set(
     """a about above after again against all also although am an and any are as at be because been before being
     below between both but by can could did do does doing down during each even ever every few for from further had
@@ -66,7 +67,8 @@ def split_sentences(text: str) -> list[str]:
     text = re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
     if not text:
         return []
-    pieces = re.split(r"(?<=[.!?…])[\"”’)]?\s+", text)
+    # End punctuation, an optional closing quote and an optional glued footnote number ("president.12 The").
+    pieces = re.split(r"(?<=[.!?…])[\"”’)]?(?:\d{1,3}(?=\s+[A-Z“\"(‘]))?\s+", text)
     out: list[str] = []
     for piece in pieces:
         piece = piece.strip()
@@ -117,6 +119,10 @@ def numbers_in(text: str) -> set[str]:
     for word in WORD_RE.findall(plain.lower()):
         if word in NUMBER_WORDS:
             found.add(NUMBER_WORDS[word])
+        elif "-" in word:  # "fifty-two" → 52
+            tens, _, unit = word.partition("-")
+            if tens in TENS and unit in NUMBER_WORDS and int(NUMBER_WORDS[unit]) < 10:
+                found.add(str(TENS[tens] + int(NUMBER_WORDS[unit])))
     return {n.rstrip("0").rstrip(".") if "." in n else n for n in found}
 
 
@@ -126,18 +132,33 @@ def entities_in(text: str) -> set[str]:
     entities: set[str] = set()
     tokens = list(re.finditer(r"[A-Z][\w'’\-]*(?:\s+(?:of|and|the|for|de|on)?\s*[A-Z][\w'’\-]*)*", plain))
     for m in tokens:
-        phrase = re.sub(r"['’]s$", "", m.group(0)).strip()
-        words = phrase.split()
-        if m.start() == _first_word_start(plain) and words and words[0] in SENTENCE_OPENERS:
-            words = words[1:]
-            while words and words[0].lower() in {"of", "and", "the", "for", "de", "on"}:
-                words = words[1:]
-        if not words:
-            continue
-        if len(words) == 1 and words[0] in SENTENCE_OPENERS:
-            continue
-        entities.add(" ".join(words))
+        for start, phrase in _split_possessive(m):
+            _add_entity(entities, plain, start, phrase)
     return entities
+
+
+def _split_possessive(m: re.Match) -> list[tuple[int, str]]:
+    """"Japan's National Police Agency" names two things: Japan, and the agency."""
+    out, offset = [], m.start()
+    for part in re.split(r"(?<=['’]s)\s+", m.group(0)):
+        out.append((offset, part))
+        offset += len(part) + 1
+    return out
+
+
+def _add_entity(entities: set[str], plain: str, start: int, phrase: str) -> None:
+    if True:
+        phrase = re.sub(r"['’]s$", "", phrase).strip()
+        words = phrase.split()
+        if start == _first_word_start(plain) and words and words[0] in SENTENCE_OPENERS:
+            words = words[1:]
+        while words and words[0].lower() in {"of", "and", "the", "for", "de", "on"}:
+            words = words[1:]
+        if not words:
+            return
+        if len(words) == 1 and words[0] in SENTENCE_OPENERS:
+            return
+        entities.add(" ".join(words))
 
 
 def _first_word_start(text: str) -> int:
@@ -162,20 +183,27 @@ def _window_has_entity(entity: str, window_norm: str) -> bool:
     return all(re.search(r"(?<![a-z0-9])" + re.escape(w.strip("'")) + r"(?![a-z0-9])", window_norm) for w in words)
 
 
-def _windows(source_text: str) -> list[str]:
+def _windows(source_text: str) -> list[tuple[str, bool]]:
+    """Each sentence, then each pair of adjacent sentences (flagged, since a pair offers twice the words)."""
     sentences = split_sentences(source_text) or [source_text]
-    windows = list(sentences)
-    windows += [f"{a} {b}" for a, b in zip(sentences, sentences[1:])]
-    return windows
+    return [(s, False) for s in sentences] + [(f"{a} {b}", True) for a, b in zip(sentences, sentences[1:])]
 
 
-def supports(sentence: str, source_text: str, min_overlap: float = 0.5) -> tuple[bool, str, str]:
+# Share of a claim's content words that must appear in the supporting window: high, because small models
+# splice true fragments into false statements ("joined Interpol in 2016"); a claim that fails is replaced by
+# a verbatim quote, so strictness costs little.
+MIN_OVERLAP = 0.75
+MIN_OVERLAP_PAIR = 0.9
+
+
+def supports(sentence: str, source_text: str, min_overlap: float = MIN_OVERLAP,
+             min_overlap_pair: float = MIN_OVERLAP_PAIR) -> tuple[bool, str, str]:
     """Does one sentence (or two adjacent sentences) of the source carry this sentence's claims?"""
     nums = numbers_in(sentence)
     ents = entities_in(sentence)
     stems = content_stems(sentence)
     best_reason = "no sentence of the source states it"
-    for window in _windows(source_text):
+    for window, is_pair in _windows(source_text):
         wnorm = _norm(window)
         wnums = numbers_in(window)
         missing_nums = nums - wnums
@@ -188,22 +216,33 @@ def supports(sentence: str, source_text: str, min_overlap: float = 0.5) -> tuple
             continue
         if stems:
             overlap = len(stems & content_stems(window)) / len(stems)
-            if overlap < min_overlap:
+            if overlap < (min_overlap_pair if is_pair else min_overlap):
                 best_reason = f"only {overlap:.0%} of its words appear in the cited source sentence"
                 continue
         return True, "", window
     return False, best_reason, ""
 
 
-def verify(answer: str, sources: dict[int, str]) -> Verification:
-    """Keep each sentence that cites a source whose sentence(s) support it; list the rest as unsupported."""
+def verify(answer: str, sources: dict[int, str], attribute: bool = True) -> Verification:
+    """Keep each sentence that cites a source whose sentence(s) support it; list the rest as unsupported.
+
+    With `attribute`, a sentence the model left without a marker gets the marker of the first source that
+    supports it under the same test (small models often forget markers); otherwise it is dropped.
+    """
     result = Verification()
     for sentence in split_sentences(answer):
         cited = cited_numbers(sentence)
         body = strip_citations(sentence)
         if not WORD_RE.search(body):
             continue  # a stray marker or punctuation: nothing to show or to report
-        if not cited:
+        if not cited and attribute:
+            verdict = Verdict(sentence, [], False, "cites no source, and no source supports it")
+            for n in sorted(sources):
+                ok, _reason, window = supports(body, sources[n])
+                if ok:
+                    verdict = Verdict(sentence, [n], True, "", (n, window))
+                    break
+        elif not cited:
             verdict = Verdict(sentence, cited, False, "cites no source")
         elif unknown := [n for n in cited if n not in sources]:
             verdict = Verdict(sentence, cited, False, f"cites unknown source(s) {unknown}")
