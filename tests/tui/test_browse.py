@@ -52,7 +52,7 @@ async def test_first_screen_shows_all_interactions_and_both_counts(make_app, ref
         # default sort: newest first over the whole set
         assert t.row(0)[t.columns.index("date")] == scalar(ref, "SELECT max(date) FROM interactions")
         lines = table_lines(app)
-        assert "Date ▼" in lines[0] and "Chinese official" in lines[0] and "Host event" in lines[0]
+        assert "▼ Date" in lines[0] and "Chinese official" in lines[0] and "Host event" in lines[0]
         for label in ("Agency", "Rank", "Country / org", "Counterpart", "Format", "Place"):
             assert label in lines[0]
         # facet counts equal GROUP BY over the whole table
@@ -192,7 +192,7 @@ async def test_sort_by_column_uses_the_whole_filtered_set(make_app, ref):
         await settle(pilot)
         assert app.view.sort[0] == ("date", False)
         assert t.row(0)[1] == scalar(ref, "SELECT min(date) FROM interactions")
-        assert "Date ▲" in table_lines(app)[0]
+        assert "▲ Date" in table_lines(app)[0]
         # the last row, fetched on demand, is the other end of the order (undated rows sort last)
         await pilot.press("end")
         await settle(pilot)

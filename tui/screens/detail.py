@@ -13,6 +13,7 @@ from gsi_explorer.tui.safe_text import clean, text
 
 SOURCE_FIELDS = ("source_url", "source_publisher", "source_date", "sources")
 LONG_FIELDS = ("summary", "notes")
+INTERNAL_FIELDS = ("event_no", "source_line", "is_bilateral", "topic_list", "topic_facet", "search_text")
 RELATED_COLUMNS = (
     ("date", "Date"),
     ("cn_official", "Chinese official"),
@@ -101,7 +102,7 @@ class DetailScreen(Screen):
         fields.add_column(style="bold", no_wrap=True)
         fields.add_column()
         for key, value in record.items():
-            if key in LONG_FIELDS or key in SOURCE_FIELDS:
+            if key in LONG_FIELDS or key in SOURCE_FIELDS or key in INTERNAL_FIELDS:
                 continue
             fields.add_row(text(key), text(value))
         self.query_one("#detail-fields", Static).update(fields)

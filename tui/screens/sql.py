@@ -20,6 +20,7 @@ class SqlScreen(Screen):
         Binding("f5", "run", "Run", show=False, priority=True),
         Binding("escape", "interrupt_or_back", "Stop / Back", priority=True),
         Binding("ctrl+c", "interrupt", "Stop", show=False, priority=True),
+        Binding("ctrl+l", "clear_editor", "Clear editor"),
         Binding("tab", "focus_next", "Editor/results", show=False),
     ]
 
@@ -64,6 +65,11 @@ class SqlScreen(Screen):
 
         self.run_worker(work, thread=True, group="sql", exit_on_error=False)
 
+    def action_clear_editor(self) -> None:
+        editor = self.query_one(TextArea)
+        editor.text = ""
+        editor.focus()
+
     def _message(self, message: str, kind: str) -> None:
         widget = self.query_one("#sql-message", Static)
         widget.update(text(message, multiline=True))
@@ -84,7 +90,7 @@ class SqlScreen(Screen):
         for name in result.columns:
             table.add_column(text(name))
         for row in result.rows:
-            table.add_row(*(text(v) for v in row))
+            table.add_row(*(text("NULL" if v is None else v) for v in row))
         more = f" (first {len(result.rows)} shown)" if result.truncated else ""
         self._message(f"{len(result.rows)} rows{more} in {seconds * 1000:.0f} ms", "ok")
 

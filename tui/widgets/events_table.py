@@ -288,8 +288,8 @@ class EventsTable(ScrollView, can_focus=True):
         segments = [Segment(" ", header)]
         for i, (name, w) in enumerate(zip(self.columns[1:], self._widths), start=1):
             label = column_label(name)
-            if name in sort_dir:
-                label += " ▼" if sort_dir[name] else " ▲"
+            if name in sort_dir:  # arrow first, so a narrow column still shows it
+                label = ("▼ " if sort_dir[name] else "▲ ") + label
             style = current if i == self.cursor_column and self.has_focus else header
             segments.append(Segment(fit(label, w), style))
             segments.append(Segment(" ", header))

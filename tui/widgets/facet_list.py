@@ -34,9 +34,9 @@ class FacetList(OptionList):
     """Values of one facet; selecting several is OR, selections across facets are AND."""
 
     BINDINGS = [
-        Binding("space", "select", "Select value", show=True),
-        Binding("o", "toggle_order", "Count/A–Z", show=True),
-        Binding("x", "clear", "Clear facet", show=True),
+        Binding("space", "select", "Select", show=True),
+        Binding("o", "toggle_order", "Order", show=True),
+        Binding("x", "clear", "Clear", show=True),
     ]
 
     class Toggled(Message):
