@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from gsi_explorer.data.query import FACETS, View
+from gsi_explorer.tui.result_cache import ResultCache
 from gsi_explorer.tui.safe_text import clean
 from gsi_explorer.tui.screens.browse import BrowseScreen
 
@@ -31,13 +32,14 @@ class GsiApp(App):
     def __init__(self, store, view: View | None = None, page_size: int = 200, facets: Iterable[str] = FACETS) -> None:
         super().__init__()
         self.store = store
+        self.cache = ResultCache()
         self.initial_view = view or View()
         self.page_size = page_size
         self.facets = tuple(facets)
         self._first_paint_done = False
 
     def get_default_screen(self) -> Screen:
-        return BrowseScreen(self.store, self.initial_view, self.facets, self.page_size)
+        return BrowseScreen(self.store, self.initial_view, self.facets, self.page_size, self.cache)
 
     @property
     def browse(self) -> BrowseScreen:

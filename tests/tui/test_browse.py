@@ -323,3 +323,38 @@ async def test_ask_key_opens_the_ask_screen_with_the_view(make_app):
         assert isinstance(app.screen, AskScreen)
         assert app.screen.view == app.view
         assert app.screen.view.filters.selected("agency") == {"MPS"}
+
+
+class CountingStore:
+    """The real store, counting the calls the app makes (to see which states come from the cache)."""
+
+    def __init__(self, store) -> None:
+        self._store = store
+        self.calls: dict[str, int] = {}
+
+    def __getattr__(self, name):
+        attr = getattr(self._store, name)
+        if not callable(attr):
+            return attr
+
+        def counted(*args, **kwargs):
+            self.calls[name] = self.calls.get(name, 0) + 1
+            return attr(*args, **kwargs)
+
+        return counted
+
+
+async def test_returning_to_a_previous_state_reuses_results(make_app, store, ref):
+    counting = CountingStore(store)
+    app = make_app(db_store=counting)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        first = dict(counting.calls)
+        await select_value(pilot, "agency", "MSS")
+        after_select = dict(counting.calls)
+        assert after_select["facet_counts"] > first["facet_counts"]
+        await pilot.press("space")  # unselect: back to the first state
+        await settle(pilot)
+        assert counting.calls == after_select  # nothing was asked of the database again
+        assert table(app).total == scalar(ref, "SELECT count(*) FROM interactions")
+        assert facet_counts(app, "agency") == grouped(ref, "SELECT cn_agency, count(*) FROM interactions GROUP BY 1")

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from gsi_explorer.tui.result_cache import ResultCache
 from gsi_explorer.tui.safe_text import clean
 from gsi_explorer.tui.widgets.events_table import EventsTable, column_label
 from gsi_explorer.tui.widgets.facet_list import FacetList, facet_label
@@ -41,9 +42,10 @@ class BrowseScreen(Screen):
         Binding("escape", "focus_table", "Table", show=False),
     ]
 
-    def __init__(self, store, view, facets: tuple[str, ...], page_size: int = 200) -> None:
+    def __init__(self, store, view, facets: tuple[str, ...], page_size: int = 200, cache=None) -> None:
         super().__init__(id="browse")
         self.store = store
+        self.cache = cache or ResultCache()
         self.view = view
         self.facets = facets
         self.page_size = page_size
@@ -52,7 +54,7 @@ class BrowseScreen(Screen):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browse-body"):
-            yield FacetPanel(self.store, self.facets, id="facets")
+            yield FacetPanel(self.store, self.facets, cache=self.cache, id="facets")
             with Vertical(id="browse-main"):
                 yield Input(
                     value=self.view.filters.search,
@@ -61,7 +63,7 @@ class BrowseScreen(Screen):
                 )
                 yield UnitToggle(id="unit")
                 yield Static("", id="view-status")
-                yield EventsTable(self.store.page, page_size=self.page_size, id="table")
+                yield EventsTable(self._page, page_size=self.page_size, id="table")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -77,6 +79,10 @@ class BrowseScreen(Screen):
         self._refresh_counts(view.filters)
         self._paint_status()
 
+    def _page(self, view, offset: int, limit: int):
+        """A page of rows (called in a thread by the table), remembered for when the user comes back to this view."""
+        return self.cache.get_or_compute(("page", view, offset, limit), lambda: self.store.page(view, offset, limit))
+
     def _refresh_counts(self, filters) -> None:
         self._counts_generation += 1
         gen = self._counts_generation
@@ -84,8 +90,10 @@ class BrowseScreen(Screen):
 
         def work() -> None:
             try:
-                n_int = self.store.count(filters, unit="interaction")
-                n_evt = self.store.count(filters, unit="event")
+                n_int, n_evt = self.cache.get_or_compute(
+                    ("counts", filters),
+                    lambda: (self.store.count(filters, unit="interaction"), self.store.count(filters, unit="event")),
+                )
             except Exception as exc:
                 self.notify(clean(str(exc)), severity="error", markup=False)
                 return

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.message import Message
 
+from gsi_explorer.tui.result_cache import ResultCache
 from gsi_explorer.tui.safe_text import clean
 from gsi_explorer.tui.widgets.facet_list import FacetList
 
@@ -18,9 +19,10 @@ class FacetPanel(VerticalScroll, can_focus=False):
     class Refreshed(Message):
         """All facets of the current filters are on screen."""
 
-    def __init__(self, store, facets: tuple[str, ...], limit: int = 300, **kwargs) -> None:
+    def __init__(self, store, facets: tuple[str, ...], limit: int = 300, cache=None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.store = store
+        self.cache = cache or ResultCache()
         self.facets = tuple(facets)
         self.limit = limit
         self.filters = None
@@ -51,7 +53,10 @@ class FacetPanel(VerticalScroll, can_focus=False):
             if gen != self._generation:
                 return  # filters changed: this refresh is stale
             try:
-                values = self.store.facet_counts(facet, filters, order=order, limit=self.limit)
+                values = self.cache.get_or_compute(
+                    ("facet", facet, order, filters, self.limit),
+                    lambda: self.store.facet_counts(facet, filters, order=order, limit=self.limit),
+                )
             except Exception as exc:
                 self.notify(clean(f"{facet}: {exc}"), severity="error", markup=False)
                 continue
