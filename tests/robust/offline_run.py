@@ -27,7 +27,7 @@ def run_step(name: str, argv: list[str], steps: list[dict]) -> None:
             rc = exc.code
         except Exception as exc:  # noqa: BLE001 — recorded for the test to show
             rc = f"{exc.__class__.__name__}: {exc}"
-    steps.append({"step": name, "rc": rc, "out": out.getvalue()[-4000:], "err": err.getvalue()[-4000:]})
+    steps.append({"step": name, "rc": rc, "out": out.getvalue()[-200_000:], "err": err.getvalue()[-8000:]})
 
 
 async def explorer_session(steps: list[dict]) -> None:
