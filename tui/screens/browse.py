@@ -51,6 +51,7 @@ class BrowseScreen(Screen):
         self.page_size = page_size
         self._counts_generation = 0
         self._search_timer = None
+        self._first_rows_shown = False  # at start-up the rows go first; facets and counts follow
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="browse-body"):
@@ -75,9 +76,13 @@ class BrowseScreen(Screen):
         self.view = view
         self.query_one(UnitToggle).set_unit(view.unit)
         self.query_one(EventsTable).load(view)
-        self.query_one(FacetPanel).show(view.filters)
-        self._refresh_counts(view.filters)
+        if self._first_rows_shown:
+            self._refresh_side_panels()
         self._paint_status()
+
+    def _refresh_side_panels(self) -> None:
+        self.query_one(FacetPanel).show(self.view.filters)
+        self._refresh_counts(self.view.filters)
 
     def _page(self, view, offset: int, limit: int):
         """A page of rows (called in a thread by the table), remembered for when the user comes back to this view."""
@@ -141,6 +146,16 @@ class BrowseScreen(Screen):
 
     def on_events_table_page_loaded(self, event: EventsTable.PageLoaded) -> None:
         self.app.first_page_painted()
+        self._start_side_panels()
+
+    def on_events_table_page_failed(self, event: EventsTable.PageFailed) -> None:
+        self._start_side_panels()
+
+    def _start_side_panels(self) -> None:
+        """At start-up: once the first rows are painted, fill the facets and counts."""
+        if not self._first_rows_shown:
+            self._first_rows_shown = True
+            self.call_after_refresh(self._refresh_side_panels)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "search":

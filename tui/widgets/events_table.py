@@ -128,6 +128,9 @@ class EventsTable(ScrollView, can_focus=True):
             self.offset = offset
             super().__init__()
 
+    class PageFailed(Message):
+        """A page could not be fetched; the error is shown in the table."""
+
     def __init__(self, fetch: Callable, page_size: int = 200, **kwargs) -> None:
         super().__init__(**kwargs)
         self._fetch = fetch  # fetch(view, offset, limit) -> Page, called in a thread
@@ -182,6 +185,7 @@ class EventsTable(ScrollView, can_focus=True):
         self._pending.discard(page_no)
         self.error = clean(str(exc))
         self.refresh()
+        self.post_message(self.PageFailed())
 
     def _deliver(self, gen: int, page_no: int, page) -> None:
         if gen != self._generation:
