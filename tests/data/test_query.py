@@ -133,7 +133,7 @@ def test_page_sort_is_over_the_whole_filtered_set(store, con):
     assert page.columns[0] == "interaction_id"
     expected = [r[0] for r in con.execute(
         "SELECT interaction_id FROM interactions WHERE cn_agency = 'MPS' "
-        "ORDER BY counterpart ASC NULLS LAST, date DESC NULLS LAST, interaction_id LIMIT 10 OFFSET 40").fetchall()]
+        "ORDER BY counterpart ASC NULLS LAST, date DESC NULLS LAST, source_line LIMIT 10 OFFSET 40").fetchall()]
     assert [r[0] for r in page.rows] == expected
     assert page.total == 232 and page.offset == 40
     ids = [r[0] for r in store.page(View(), 0, 1000).rows]
@@ -301,3 +301,22 @@ def test_events_for_corpus(store):
     e = next(e for e in events if e["event_key"] == "2024-09-08-wang-xiaohong-serbia")
     assert e["interactions"][0]["summary"] and e["interactions"][0]["source_url"].startswith("http")
     assert e["date"].isoformat() == "2024-09-08"
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters().with_values("region", ["Central Asia"]),
+                                     Filters(search="fraud", date_from="2024")])
+def test_event_page_agrees_with_a_full_join(store, con, filters):
+    from gsi_explorer.data.query import where_clause
+
+    view = View(filters, unit="event", sort=(("counterparts", False),))
+    fast = store.page(view, 3, 25)
+    by_matched = store.page(View(filters, unit="event", sort=(("n_matched", True), ("counterparts", False))), 0, 500)
+    where, params = where_clause(filters)
+    expected = con.execute(
+        f"SELECT e.event_key, m.n FROM events e JOIN (SELECT i.event_no, count(*) n FROM interactions i WHERE {where} "
+        f"GROUP BY 1) m USING (event_no) ORDER BY e.counterparts NULLS LAST, e.event_no LIMIT 25 OFFSET 3",
+        params).fetchall()
+    k, m = fast.columns.index("event_key"), fast.columns.index("n_matched")
+    assert [(r[k], r[m]) for r in fast.rows] == expected
+    assert fast.total == by_matched.total == len(by_matched.rows)
+    assert {r[k]: r[m] for r in by_matched.rows}.items() >= set(expected)
