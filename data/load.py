@@ -21,6 +21,7 @@ from typing import Callable
 from gsi_explorer import __version__, paths
 from gsi_explorer.data import vocab
 from gsi_explorer.data.csvfile import file_hash
+from gsi_explorer.data.facets import NONE
 from gsi_explorer.data.problems import Problem, ValidationError
 from gsi_explorer.data.validate import REFERENCE_FILES, load_reference, read_events, validate_events
 from gsi_explorer.errors import GsiError
@@ -28,7 +29,7 @@ from gsi_explorer.errors import GsiError
 __all__ = ["BuildError", "BuildReport", "Problem", "ValidationError", "build", "ensure_built", "source_files",
            "status"]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 EVENTS_FILE = "events.csv"
 SOURCE_FILES = (EVENTS_FILE, *REFERENCE_FILES)
 Progress = Callable[[str, int, int], None]  # (step description, steps done, steps total)
@@ -212,6 +213,8 @@ def _write_db(tmp: Path, staged: dict[str, Path], files: dict[str, Path], hashes
             con.execute(f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header=true, delim=',', quote='\"', "
                         f"escape='\"', new_line='\\n', columns={cols}, auto_detect=false, null_padding=false, "
                         f"allow_quoted_nulls=false)", [str(path)])
+        values = ", ".join("'" + v.replace("'", "''") + "'" for v in (NONE, *vocab.TOPICS))
+        con.execute(f"CREATE TYPE topic_value AS ENUM ({values})")
         con.execute((Path(__file__).with_name("schema.sql")).read_text(encoding="utf-8"))
         for table in staged:
             con.execute(f"DROP TABLE {table}")
