@@ -39,6 +39,6 @@ def clean(value: object, *, multiline: bool = False) -> str:
     return s
 
 
-def text(value: object, style: str = "", *, multiline: bool = False) -> Text:
-    """A rich Text that renders `value` literally (square brackets are not markup)."""
-    return Text(clean(value, multiline=multiline), style=style)
+def text(value: object, *, multiline: bool = False) -> Text:
+    """A rich Text that renders `value` literally (square brackets are not markup); styling comes from .tcss."""
+    return Text(clean(value, multiline=multiline))

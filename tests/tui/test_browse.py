@@ -358,3 +358,17 @@ async def test_returning_to_a_previous_state_reuses_results(make_app, store, ref
         assert counting.calls == after_select  # nothing was asked of the database again
         assert table(app).total == scalar(ref, "SELECT count(*) FROM interactions")
         assert facet_counts(app, "agency") == grouped(ref, "SELECT cn_agency, count(*) FROM interactions GROUP BY 1")
+
+
+async def test_sort_follows_the_unit(make_app, ref):
+    from gsi_explorer.data.query import View
+
+    app = make_app(view=View(sort=(("cn_official", False),)))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        t = table(app)
+        assert app.view.sort == (("cn_lead", False),)
+        assert "▲ Chinese" in table_lines(app)[0]
+        assert t.row(0)[t.columns.index("cn_lead")] == scalar(ref, "SELECT min(cn_lead) FROM events")

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from gsi_explorer.data.query import SORT_ALIASES
 from gsi_explorer.tui.result_cache import ResultCache
 from gsi_explorer.tui.safe_text import clean
 from gsi_explorer.tui.widgets.events_table import EventsTable, column_label
@@ -112,17 +113,17 @@ class BrowseScreen(Screen):
 
     def _paint_status(self) -> None:
         f = self.view.filters
-        parts: list[Text | str] = []
+        parts: list[Text] = []
         for facet, values in f.selections:
             if values:
-                parts.append(Text.assemble((facet_label(facet), "bold"), " = ", clean(" | ".join(values))))
+                parts.append(Text(f"{facet_label(facet)} = {clean(' | '.join(values))}"))
         if f.search:
-            parts.append(Text.assemble(("search", "bold"), " ", repr(clean(f.search))))
+            parts.append(Text(f"search {clean(f.search)!r}"))
         if f.date_from or f.date_to:
-            parts.append(Text.assemble(("dates", "bold"), f" {clean(f.date_from or '…')} – {clean(f.date_to or '…')}"))
+            parts.append(Text(f"dates {clean(f.date_from or '…')} – {clean(f.date_to or '…')}"))
         sort = ", ".join(f"{column_label(c)} {'▼' if d else '▲'}" for c, d in self.view.sort)
         line = Text("Filters: ")
-        line.append_text(Text(" · ").join(Text(p) if isinstance(p, str) else p for p in parts) if parts else Text("none"))
+        line.append_text(Text(" · ").join(parts) if parts else Text("none"))
         line.append(f"   Sort: {sort or 'none'}")
         self.query_one("#view-status", Static).update(line)
 
@@ -193,7 +194,10 @@ class BrowseScreen(Screen):
             lists[0].focus()
 
     def action_toggle_unit(self) -> None:
-        self.show_view(replace(self.view, unit="event" if self.view.unit == "interaction" else "interaction"))
+        unit = "event" if self.view.unit == "interaction" else "interaction"
+        # keep the sort meaningful: the official of an interaction is the lead of an event, and so on
+        sort = tuple((SORT_ALIASES.get(unit, {}).get(column, column), desc) for column, desc in self.view.sort)
+        self.show_view(replace(self.view, unit=unit, sort=sort))
 
     def action_clear_all(self) -> None:
         self.query_one("#search", Input).value = ""

@@ -99,7 +99,7 @@ class DetailScreen(Screen):
         self.detail = detail
         record = detail.record
         fields = Table.grid(padding=(0, 2))
-        fields.add_column(style="bold", no_wrap=True)
+        fields.add_column(no_wrap=True)
         fields.add_column()
         for key, value in record.items():
             if key in LONG_FIELDS or key in SOURCE_FIELDS or key in INTERNAL_FIELDS:
@@ -115,7 +115,7 @@ class DetailScreen(Screen):
         sources = [x for x in record.get("sources") or [] if x.get("url")]
         first = sources[0] if sources else {}
         source = Table.grid(padding=(0, 2))
-        source.add_column(style="bold", no_wrap=True)
+        source.add_column(no_wrap=True)
         source.add_column()
         source.add_row("URL", text(self.url or "(none)"))
         source.add_row("Publisher", text(record.get("source_publisher") or first.get("publisher")))
