@@ -137,3 +137,20 @@ def test_a_text_file_without_sidecar_is_ignored(home, docs):
     assert [d.title for d in ing.list_documents()] == ["Visit notes"]
     meta = json.loads(next(ing.user_dir().glob("user-*.json")).read_text(encoding="utf-8"))
     assert set(meta) >= {"doc_id", "title", "source_path", "sha256", "date", "ingested_at"}
+
+
+def test_cli_ingest_and_corpus_list(home, docs, tmp_path, capsys):
+    from gsi_explorer.cli import main
+
+    (tmp_path / "junk.pdf").write_bytes(b"\x00\x01not a pdf")
+    rc = main(["ingest", str(docs / "notes.txt"), str(docs / "sub"), str(tmp_path / "junk.pdf"), "--no-index"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert "added" in out and "junk.pdf" in out and "skipped" in out and "2 added or updated" in out
+    rc = main(["ingest", str(docs / "notes.txt"), "--no-index"])
+    assert rc == 0 and "unchanged" in capsys.readouterr().out
+    assert main(["corpus", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["kind"] == "paper" and rows[0]["title"].startswith("A New World Cop on the Beat")
+    assert sorted(r["title"] for r in rows[1:]) == ["Vanuatu police donation", "Visit notes"]
+    assert all(r["sha256"] and r["source"] for r in rows)
