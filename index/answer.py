@@ -112,8 +112,9 @@ class Answerer:
         self._lock = threading.Lock()
 
     @classmethod
-    def load(cls, settings, progress: Progress | None = None) -> "Answerer":
-        """Database, index, model, in that order (each checked, rebuilt if stale, with progress)."""
+    def load(cls, settings, progress: Progress | None = None, store=None) -> "Answerer":
+        """Model file check, database, index, model (each checked, rebuilt if stale, with progress).
+        `store`: an open EventStore to share (the TUI's), instead of opening the database again."""
         from gsi_explorer.data import load as data_load
         from gsi_explorer.data.query import EventStore
         from gsi_explorer.index.llm import LocalLLM
@@ -129,8 +130,8 @@ class Answerer:
 
         check_gguf(resolve_model_path(settings.model.llm))
         step("opening event database", 0)
-        db_path = data_load.ensure_built(settings)
-        store = EventStore.open(db_path)
+        if store is None:
+            store = EventStore.open(data_load.ensure_built(settings))
         step("loading search index", 1)
         retriever = Retriever.load(settings, progress=progress)
         retriever.embedder  # noqa: B018 - load the embedding model now, not on the first question
@@ -148,6 +149,23 @@ class Answerer:
         import json
 
         return hashlib.sha256(json.dumps(manifest, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+    def passage_context(self, citation: Citation, radius: int = 1) -> list[tuple[str, str, bool]]:
+        """The cited paragraph with `radius` paragraphs either side: (label, text, is_cited) in reading order."""
+        chunks = [c for c in self.retriever.chunks if c.doc == citation.doc]
+        if citation.paragraph is None or not chunks:
+            return [(citation.where, citation.text, True)]
+        wanted = range(citation.paragraph - radius, citation.paragraph + radius + 1)
+        out = []
+        for p in wanted:
+            parts = sorted((c for c in chunks if c.paragraph == p), key=lambda c: c.start)
+            if not parts:
+                continue
+            text = _merge_windows([c.text for c in parts])
+            section = parts[0].section
+            label = f"{citation.doc} §{section} ¶{p}" if section else f"{citation.doc} ¶{p}"
+            out.append((label, text, p == citation.paragraph))
+        return out or [(citation.where, citation.text, True)]
 
     # ----------------------------------------------------------------------------------------------------------
 
@@ -265,6 +283,23 @@ class Answerer:
             index_id=self.index_id,
             extractive=extractive,
         )
+
+
+def _merge_windows(texts: list[str]) -> str:
+    """Overlapping sentence windows of one paragraph back into one text (shared sentences once)."""
+    merged: list[str] = []
+    for text in texts:
+        for sentence in verifier.split_sentences(text):
+            if sentence not in merged:
+                merged.append(sentence)
+    return " ".join(merged)
+
+
+def save_transcript(answers: list[Answer], path) -> object:
+    """Markdown transcript of a session (citations, model hash, index manifest id), written atomically."""
+    from gsi_explorer.index.transcript import save_transcript as _save
+
+    return _save(answers, path)
 
 
 def render_table(table: TableAnswer, number: Callable[[str], int] | None = None) -> str:

@@ -82,7 +82,11 @@ def _counted_head(question: str) -> str | None:
     if not m:
         return None
     words = re.findall(r"[\w’'\-]+", m.group(1))
-    if words and words[0].lower() == "of":  # "how many of the paper's 201 bilateral meetings were ..."
+    if words and words[0].lower() == "of":  # "how many of the 201 meetings were sideline bilaterals": count those
+        verb = next((i for i, w in enumerate(words) if re.fullmatch(AUX, w, re.I)), None)
+        tail = [w for w in words[verb + 1:] if w.lower() not in v.STOPWORDS] if verb is not None else []
+        if tail:
+            return v._stem(tail[-1])
         words = words[1:]
     phrase: list[str] = []
     for word in words[:6]:
@@ -98,17 +102,21 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"\$?[\w’'\-.,]*\w|\$", v.strip_citations(text))
 
 
-def _number_near_head(sentence: str, head: str, exclude: frozenset[str], before: int = 4, after: int = 8) -> bool:
-    """A new number shortly before the counted noun ("forty-five Chinese ... companies") or just after it."""
+def _number_near_head(sentence: str, head: str, exclude: frozenset[str], reach: int = 8) -> bool:
+    """A new number shortly before the counted noun: "seven vessels", "forty-five Chinese ... companies".
+    (A number after the noun usually counts something else: "events over the last three years".)"""
     tokens = _tokens(sentence)
     stems = [v._stem(t) for t in tokens]
     for i, tok in enumerate(tokens):
         found = v.numbers_in(tok)
         if not found or found <= exclude:
             continue
-        window = stems[max(0, i - before): i + after + 1]
-        if any(s == head or s.startswith(head) or head.startswith(s) and len(s) >= 4 for s in window):
-            return True
+        for j in range(i + 1, min(len(tokens), i + reach + 1)):
+            if tokens[j - 1].endswith((";", ":")) or (tokens[j - 1].endswith(".") and not v.NUMBER_RE.fullmatch(tokens[j - 1].rstrip("."))):
+                break
+            s = stems[j]
+            if s == head or s.startswith(head) or (head.startswith(s) and len(s) >= 4):
+                return True
     return False
 
 
