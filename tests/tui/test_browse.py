@@ -372,3 +372,19 @@ async def test_sort_follows_the_unit(make_app, ref):
         assert app.view.sort == (("cn_lead", False),)
         assert "▲ Chinese" in table_lines(app)[0]
         assert t.row(0)[t.columns.index("cn_lead")] == scalar(ref, "SELECT min(cn_lead) FROM events")
+
+
+async def test_narrow_terminal_scrolls_columns_with_the_cursor(make_app):
+    app = make_app()
+    async with app.run_test(size=(90, 28)) as pilot:
+        await settle(pilot)
+        t = table(app)
+        header = table_lines(app)[0]
+        assert "Date" in header and "Host event" not in header  # not everything fits
+        host = t.columns.index("host_event")
+        for _ in range(host - t.cursor_column):
+            await pilot.press("right")
+        await pilot.pause()
+        header = table_lines(app)[0]
+        assert "Host event" in header and "Date" in header  # the first column stays in view
+        assert "Chinese official" not in header

@@ -27,6 +27,7 @@ SEARCH_DELAY = 0.25  # seconds of quiet typing before the search runs
 
 
 class BrowseScreen(Screen):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
         Binding("u", "toggle_unit", "Unit"),

@@ -143,6 +143,8 @@ class EventsTable(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self._generation = 0
         self._widths: list[int] = []
+        self._visible: list[int] = []  # indices into columns, in display order
+        self._first_col = 2  # first scrolled column when not all fit (column 1 stays)
         self.error: str | None = None
 
     # -- loading -------------------------------------------------------------------------------------------
@@ -216,19 +218,36 @@ class EventsTable(ScrollView, can_focus=True):
         self._update_virtual_size()
 
     def _layout_columns(self) -> None:
-        shown = self.columns[1:]
-        if not shown:
-            self._widths = []
+        """Fit the columns to the width; when they cannot all fit, the first stays and the rest scroll with the
+        column cursor (← →), VisiData-style."""
+        n = len(self.columns)
+        if n <= 1:
+            self._visible, self._widths = [], []
             return
         width = max(20, self.scrollable_content_region.width - 1)
-        gaps = len(shown)  # one space before each column
-        mins = [COLUMN_WEIGHTS.get(c, (8, 1))[0] for c in shown]
-        weights = [COLUMN_WEIGHTS.get(c, (8, 1))[1] for c in shown]
-        spare = max(0, width - gaps - sum(mins))
+        mins = {i: COLUMN_WEIGHTS.get(self.columns[i], (8, 1))[0] for i in range(1, n)}
+
+        def need(cols: list[int]) -> int:
+            return sum(mins[i] for i in cols) + len(cols)  # one space per column
+
+        if need(list(range(1, n))) <= width:
+            visible = list(range(1, n))
+        else:
+            cursor = max(2, self.cursor_column)
+            first = min(max(2, self._first_col), cursor)
+            while first < cursor and need([1, *range(first, cursor + 1)]) > width:
+                first += 1
+            last = cursor
+            while last + 1 < n and need([1, *range(first, last + 2)]) <= width:
+                last += 1
+            self._first_col = first
+            visible = [1, *range(first, last + 1)]
+        weights = [COLUMN_WEIGHTS.get(self.columns[i], (8, 1))[1] for i in visible]
+        spare = max(0, width - need(visible))
         total_w = sum(weights) or 1
-        widths = [m + spare * w // total_w for m, w in zip(mins, weights)]
-        widths[-1] += max(0, width - gaps - sum(widths)) if sum(widths) + gaps < width else 0
-        self._widths = widths
+        widths = [mins[i] + spare * w // total_w for i, w in zip(visible, weights)]
+        widths[-1] += max(0, width - len(visible) - sum(widths))
+        self._visible, self._widths = visible, widths
 
     @property
     def data_height(self) -> int:
@@ -281,8 +300,8 @@ class EventsTable(ScrollView, can_focus=True):
         else:
             base = self.rich_style
         segments = [Segment(" ", base)]
-        for value, w in zip(row[1:], self._widths):
-            segments.append(Segment(fit(clean(value), w) + " ", base))
+        for i, w in zip(self._visible, self._widths):
+            segments.append(Segment(fit(clean(row[i]), w) + " ", base))
         return Strip(segments).adjust_cell_length(width, base)
 
     def _header_strip(self, width: int) -> Strip:
@@ -290,7 +309,8 @@ class EventsTable(ScrollView, can_focus=True):
         current = self.get_component_rich_style("events-table--header-column")
         sort_dir = dict(self.sort[:1])
         segments = [Segment(" ", header)]
-        for i, (name, w) in enumerate(zip(self.columns[1:], self._widths), start=1):
+        for i, w in zip(self._visible, self._widths):
+            name = self.columns[i]
             label = column_label(name)
             if name in sort_dir:  # arrow first, so a narrow column still shows it
                 label = ("▼ " if sort_dir[name] else "▲ ") + label
@@ -309,6 +329,7 @@ class EventsTable(ScrollView, can_focus=True):
         self.refresh()
 
     def watch_cursor_column(self) -> None:
+        self._layout_columns()
         self.refresh()
 
     def on_focus(self) -> None:
