@@ -13,6 +13,7 @@ import contextlib
 import io
 import json
 import sys
+import time
 from pathlib import Path
 
 from gsi_explorer.cli import main as cli_main
@@ -20,6 +21,7 @@ from gsi_explorer.cli import main as cli_main
 
 def run_step(name: str, argv: list[str], steps: list[dict]) -> None:
     out, err = io.StringIO(), io.StringIO()
+    started = time.perf_counter()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             rc = cli_main(argv)
@@ -27,7 +29,7 @@ def run_step(name: str, argv: list[str], steps: list[dict]) -> None:
             rc = exc.code
         except Exception as exc:  # noqa: BLE001 — recorded for the test to show
             rc = f"{exc.__class__.__name__}: {exc}"
-    steps.append({"step": name, "rc": rc, "out": out.getvalue()[-200_000:], "err": err.getvalue()[-8000:]})
+    steps.append({"step": name, "rc": rc, "seconds": round(time.perf_counter() - started, 2), "out": out.getvalue()[-200_000:], "err": err.getvalue()[-8000:]})
 
 
 async def explorer_session(steps: list[dict]) -> None:
@@ -79,7 +81,7 @@ def main() -> int:
     run_step("index build", ["index", "build", "--force"], steps)
     run_step("ingest", ["ingest", str(doc)], steps)
     run_step("search", ["search", "Pacific Islands police dialogue", "--json", "-k", "3"], steps)
-    run_step("ask", ["ask", "What does the paper say about the Global Security Initiative?"], steps)
+    run_step("ask", ["ask", "What does the paper say about the Global Security Initiative?", "-k", "3"], steps)
     run_step("doctor", ["doctor", "--json"], steps)
     try:
         asyncio.run(explorer_session(steps))

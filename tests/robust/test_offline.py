@@ -40,6 +40,8 @@ def offline_session(index_settings, tmp_path_factory):
     home = work / "home"
     home.mkdir()
     shutil.copytree(index_settings.paths.index_dir, home / "index")
+    # a short answer is enough to prove generation runs offline; the answer's quality is tested elsewhere
+    (home / "config.toml").write_text("[model]\nmax_tokens = 48\n", encoding="utf-8")
     trace = work / "strace.log"
     cmd = [*_strace_prefix(trace), sys.executable, "-m", "tests.robust.offline_run", str(work)]
     result = subprocess.run(cmd, cwd=ROOT, env=cli_env(home, netblock=work), capture_output=True, text=True,
