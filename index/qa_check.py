@@ -22,6 +22,7 @@ YEAR_RE = re.compile(r"\b(19|20)\d\d\b")
 DURATION_RE = re.compile(r"\b(years?|months?|weeks?|days?|decades?)\b", re.I)
 ORDINAL_RE = re.compile(
     r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\b", re.I)
+UNIT_STEMS = {"year", "month", "day", "week", "decade", "percen", "time", "hour"}
 # Names that every passage shares: they say nothing about whether a sentence is on topic.
 UBIQUITOUS = {"china", "chinese", "prc", "beijing", "people's republic of china", "ccp", "cpc",
               "carnegie"}  # the paper's publisher: names the document, not a topic in it
@@ -115,6 +116,8 @@ def _number_near_head(sentence: str, head: str, exclude: frozenset[str], reach: 
             if tokens[j - 1].endswith((";", ":")) or (tokens[j - 1].endswith(".") and not v.NUMBER_RE.fullmatch(tokens[j - 1].rstrip("."))):
                 break
             s = stems[j]
+            if s in UNIT_STEMS and not head.startswith(s):
+                break  # "three years of meetings": the number counts years
             if s == head or s.startswith(head) or (head.startswith(s) and len(s) >= 4):
                 return True
     return False
