@@ -52,6 +52,9 @@ def generate(db_path: Path, rows: int) -> None:
     # integer event numbers (when the schema has them) must stay unique per copied event
     stride = con.execute("SELECT max(event_no) + 1 FROM interactions").fetchone()[0] if "event_no" in columns else 0
     event_no = f"x.event_no + x.copy * {stride} AS event_no," if stride else ""
+    if "source_line" in columns:  # row numbers are keys too (the store fetches pages by them)
+        lines = con.execute("SELECT max(source_line) + 1 FROM interactions").fetchone()[0]
+        event_no += f" x.source_line + x.copy * {lines} AS source_line,"
     nc = con.execute("SELECT count(*) FROM c").fetchone()[0]
     no = con.execute("SELECT count(*) FROM o").fetchone()[0]
     con.execute(f"""
