@@ -21,7 +21,7 @@ from gsi_explorer.index.retrieve import RetrievalFilters
 # the margin under the best passage beyond which passages are not shown to the model.
 RELEVANCE_THRESHOLD = 0.27
 RELATIVE_MARGIN = 0.15
-MAX_SOURCES = 4
+MAX_SOURCES = 3
 DELIMITERS = re.compile(r"<<<|>>>|\[/?(?:INST|SYS)\]|<\|[^|>]*\|>|<\/?s>")
 
 
