@@ -140,7 +140,7 @@ class GsiApp(App):
             seen.add(binding.action)
             yield SystemCommand(
                 binding.description,
-                f"key: {binding.key_display or key}",
+                f"key: {self.get_key_display(binding)}",
                 partial(self._palette_run, active.node, binding.action),
             )
 

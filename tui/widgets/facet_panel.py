@@ -41,6 +41,8 @@ class FacetPanel(VerticalScroll, can_focus=False):
         self.filters = filters
         gen = self._generation
         wanted = [(f, self.facet_list(f).order) for f in self.facets]
+        for facet in self.facets:
+            self.facet_list(facet).add_class("-stale")  # dimmed until its new counts land
         self.run_worker(
             lambda: self._compute(gen, filters, wanted),
             thread=True,
@@ -65,7 +67,9 @@ class FacetPanel(VerticalScroll, can_focus=False):
 
     def _deliver(self, gen: int, facet: str, values) -> None:
         if gen == self._generation:
-            self.facet_list(facet).show_values(values)
+            facet_list = self.facet_list(facet)
+            facet_list.show_values(values)
+            facet_list.remove_class("-stale")
 
     def _done(self, gen: int) -> None:
         if gen == self._generation:
