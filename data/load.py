@@ -243,13 +243,28 @@ def _stat(path: Path) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
+class DamagedDatabase(GsiError):
+    """The file opens but is shorter than the blocks it claims (cut off by a crash, a full disk or a bad copy)."""
+
+
+def check_complete(con, db_path: Path) -> None:
+    """Raise DamagedDatabase when the file is shorter than its block count says (cheap: no data is read)."""
+    blocks, block_size = con.execute("SELECT total_blocks, block_size FROM pragma_database_size()").fetchone()
+    size = Path(db_path).stat().st_size
+    if size < blocks * block_size:
+        raise DamagedDatabase(f"file is {size:,} bytes but holds {blocks} blocks of {block_size:,} bytes "
+                              f"(truncated)")
+
+
 def read_build_info(db_path: Path) -> dict[str, str]:
-    """Build metadata of an existing database; raises duckdb.Error if the file is not a usable database."""
+    """Build metadata of an existing database; raises duckdb.Error or DamagedDatabase if it is not usable."""
     import duckdb
 
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return dict(con.execute("SELECT key, value FROM build_info").fetchall())
+        info = dict(con.execute("SELECT key, value FROM build_info").fetchall())
+        check_complete(con, db_path)
+        return info
     finally:
         con.close()
 

@@ -296,6 +296,8 @@ class EventStore:
     def open(cls, db_path: Path) -> "EventStore":
         import duckdb
 
+        from gsi_explorer.data.load import DamagedDatabase, check_complete
+
         db_path = Path(db_path)
         if not db_path.exists():
             raise NotBuiltError(f"{db_path}: no database — run `gsi-explorer build` (or start the app, which "
@@ -305,8 +307,10 @@ class EventStore:
             # different one, and tests or scripts in the same process open plain read-only connections
             con = duckdb.connect(str(db_path), read_only=True)
             con.execute("SELECT count(*) FROM build_info").fetchone()
-        except duckdb.Error as exc:
-            raise NotBuiltError(f"{db_path}: not a usable gsi-explorer database ({str(exc).splitlines()[0]}) — "
+            check_complete(con, db_path)
+        except (duckdb.Error, DamagedDatabase) as exc:
+            reason = (str(exc).splitlines() or [""])[0]
+            raise NotBuiltError(f"{db_path}: not a usable gsi-explorer database ({reason}) — "
                                 f"rebuild it with `gsi-explorer build --force`") from None
         return cls(db_path, con)
 

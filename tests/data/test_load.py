@@ -318,3 +318,17 @@ def test_ensure_built_can_keep_the_previous_database(tmp_path):
     db.unlink()  # with no previous database there is nothing to fall back to
     with pytest.raises(ValidationError):
         load.ensure_built(settings, on_stale_error=seen.append)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "zeroed-start", "empty"])
+def test_damaged_database_is_corrupt_and_refused(tmp_path, good_db, damage):
+    from gsi_explorer.data.query import EventStore, NotBuiltError
+
+    db, _ = good_db
+    raw = db.read_bytes()
+    db.write_bytes({"truncated": raw[: len(raw) // 2], "zeroed-start": b"\0" * 8192 + raw[8192:],
+                    "empty": b""}[damage])
+    state, reason = load.status(db, tmp_path / "good")
+    assert state == "corrupt" and str(db) in reason
+    with pytest.raises(NotBuiltError, match="gsi-explorer build --force"):
+        EventStore.open(db)
