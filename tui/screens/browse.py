@@ -16,10 +16,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
 from gsi_explorer.data.query import SORT_ALIASES
+from gsi_explorer.tui.filter_text import describe_filters
 from gsi_explorer.tui.result_cache import ResultCache
 from gsi_explorer.tui.safe_text import clean
 from gsi_explorer.tui.widgets.events_table import EventsTable, column_label
-from gsi_explorer.tui.widgets.facet_list import FacetList, facet_label
+from gsi_explorer.tui.widgets.facet_list import FacetList
 from gsi_explorer.tui.widgets.facet_panel import FacetPanel
 from gsi_explorer.tui.widgets.unit_toggle import UnitToggle
 
@@ -113,20 +114,9 @@ class BrowseScreen(Screen):
             self.query_one(UnitToggle).set_counts(n_int, n_evt)
 
     def _paint_status(self) -> None:
-        f = self.view.filters
-        parts: list[Text] = []
-        for facet, values in f.selections:
-            if values:
-                parts.append(Text(f"{facet_label(facet)} = {clean(' | '.join(values))}"))
-        if f.search:
-            parts.append(Text(f"search {clean(f.search)!r}"))
-        if f.date_from or f.date_to:
-            parts.append(Text(f"dates {clean(f.date_from or '…')} – {clean(f.date_to or '…')}"))
         sort = ", ".join(f"{column_label(c)} {'▼' if d else '▲'}" for c, d in self.view.sort)
-        line = Text("Filters: ")
-        line.append_text(Text(" · ").join(parts) if parts else Text("none"))
-        line.append(f"   Sort: {sort or 'none'}")
-        self.query_one("#view-status", Static).update(line)
+        line = f"Filters: {describe_filters(self.view.filters)}   Sort: {sort or 'none'}"
+        self.query_one("#view-status", Static).update(Text(line))
 
     # -- events from widgets -------------------------------------------------------------------------------
     def on_facet_list_toggled(self, event: FacetList.Toggled) -> None:

@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
+from gsi_explorer.tui.filter_text import describe_filters
 from gsi_explorer.tui.safe_text import clean, text
 
 PANELS = (  # panel id -> series shown first
@@ -81,7 +82,7 @@ class ChartsScreen(Screen):
         self.loaded: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static(text("Charts for the current filters"), id="charts-caption")
+        yield Static(text(f"Charts for filters: {describe_filters(self.filters)}"), id="charts-caption")
         with Grid(id="charts-grid"):
             for panel, _ in PANELS:
                 with Vertical(classes="chart-panel"):
