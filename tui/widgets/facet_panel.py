@@ -40,7 +40,10 @@ class FacetPanel(VerticalScroll, can_focus=False):
         self._generation += 1
         self.filters = filters
         gen = self._generation
-        wanted = [(f, self.facet_list(f).order) for f in self.facets]
+        # facets on screen first, so what the user is looking at updates first on big data
+        on_screen = [f for f in self.facets if self.facet_list(f).region.overlaps(self.region)]
+        ordered = on_screen + [f for f in self.facets if f not in on_screen]
+        wanted = [(f, self.facet_list(f).order) for f in ordered]
         for facet in self.facets:
             self.facet_list(facet).add_class("-stale")  # dimmed until its new counts land
         self.run_worker(
