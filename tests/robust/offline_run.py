@@ -60,8 +60,9 @@ async def explorer_session(steps: list[dict]) -> None:
             seen["charts"] = type(app.screen).__name__
             await pilot.press("escape")
             app.action_ask()
-            await settle(pilot)
+            await settle(pilot)  # the question-answering stack loads in a worker, under the same block
             seen["ask"] = type(app.screen).__name__
+            seen["ask_status"] = str(app.screen.query_one("#ask-status").render())
             await pilot.press("escape")
             app.action_help()
             await settle(pilot)

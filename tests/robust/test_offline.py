@@ -76,6 +76,7 @@ def test_steps_did_real_work(offline_session):
     assert seen["rows"] > 0 and 0 < seen["search_rows"] <= seen["rows"]
     assert seen["sql"] == [[str(seen["rows"])]]
     assert seen["charts"] == "ChartsScreen" and seen["help"] == "HelpScreen" and seen["ask"] == "AskScreen"
+    assert seen["ask_status"].startswith("Ready"), seen["ask_status"]
     hub = steps["hub"]
     assert {"torch", "sentence_transformers", "llama_cpp", "faiss", "textual"} <= set(hub["modules"])
     assert hub["hub_offline"] in (True, "not imported")  # read by huggingface_hub at import: must already be on
