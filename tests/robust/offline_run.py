@@ -32,6 +32,27 @@ def run_step(name: str, argv: list[str], steps: list[dict]) -> None:
     steps.append({"step": name, "rc": rc, "seconds": round(time.perf_counter() - started, 2), "out": out.getvalue()[-200_000:], "err": err.getvalue()[-8000:]})
 
 
+async def ask_in_explorer(pilot, question: str) -> dict | None:
+    """Type a question on the Ask screen; the answer's route and citation count, or None if it never started."""
+    screen = pilot.app.screen
+    box = screen.query_one("#ask-question")
+    box.value = question
+    box.focus()
+    await pilot.press("enter")
+    for _ in range(50):  # the question is taken within a few event-loop rounds, or not at all
+        if getattr(screen, "_cancel", None) is not None:
+            break
+        await pilot.pause(0.1)
+    else:
+        return None
+    for _ in range(1800):
+        if screen.answers:
+            a = screen.answers[-1]
+            return {"route": a.route, "citations": len(a.citations)}
+        await pilot.pause(0.1)
+    return None
+
+
 async def explorer_session(steps: list[dict]) -> None:
     from gsi_explorer.config import load_settings
     from gsi_explorer.data.query import EventStore
@@ -63,6 +84,8 @@ async def explorer_session(steps: list[dict]) -> None:
             await settle(pilot)  # the question-answering stack loads in a worker, under the same block
             seen["ask"] = type(app.screen).__name__
             seen["ask_status"] = str(app.screen.query_one("#ask-status").render())
+            seen["ask_answer"] = await ask_in_explorer(pilot, "How many times did Wang Xiaohong meet officials from "
+                                                              "Vietnam?")
             await pilot.press("escape")
             app.action_help()
             await settle(pilot)
