@@ -168,14 +168,7 @@ DB_DAMAGE = {
 }
 
 
-TRUNCATED_SERVED = ("data/load.py:status (and query.EventStore.open) read only build_info, which sits in the first "
-                    "blocks: a database cut in half is called fresh, ensure_built does not rebuild it and the first "
-                    "page/stats query dies with a raw duckdb.IOException (CLI traceback); compare the file size with "
-                    "pragma_database_size() (total_blocks * block_size) and treat a short file as corrupt")
-
-
-@pytest.mark.parametrize("damage", [pytest.param(d, marks=pytest.mark.xfail(strict=True, reason=TRUNCATED_SERVED))
-                                    if d == "truncated-to-half" else d for d in DB_DAMAGE])
+@pytest.mark.parametrize("damage", list(DB_DAMAGE))
 def test_damaged_database_is_detected_and_rebuilt(damage, db_path, tmp_path, capsys):
     from gsi_explorer.data import load
     from gsi_explorer.data.query import EventStore, NotBuiltError
