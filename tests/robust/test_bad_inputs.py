@@ -582,3 +582,40 @@ async def test_escape_sequences_never_reach_the_terminal(hostile_db):
     finally:
         store.close()
     assert sha256(path) == before
+
+
+@pytest.mark.anyio
+async def test_sql_console_escape_stops_a_query_that_never_ends(db_path):
+    """In the explorer: Ctrl+R on an endless query, Esc stops it, the message says so, the console still works."""
+    from gsi_explorer.data.query import EventStore
+    from gsi_explorer.tui.app import GsiApp
+    from tests.tui.pilot import settle
+
+    store = EventStore.open(db_path)
+    try:
+        app = GsiApp(store)
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            app.action_sql()
+            await settle(pilot)
+            screen = app.screen
+            screen.query_one("#sql-editor").text = ("SELECT count(*) FROM range(1000000000) a, range(1000000000) b "
+                                                    "WHERE a.range + b.range = -1")
+            await pilot.press("ctrl+r")
+            await pilot.pause(0.5)
+            assert screen.running
+            for _ in range(100):
+                await pilot.press("escape")
+                await pilot.pause(0.1)
+                if not screen.running:
+                    break
+            await settle(pilot)
+            message = str(screen.query_one("#sql-message").render())
+            assert not screen.running and "cancelled" in message, message
+            assert app.screen is screen  # Esc stopped the query; it did not leave the console
+            screen.query_one("#sql-editor").text = "SELECT count(*) FROM interactions"
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            assert screen.result_rows and int(screen.result_rows[0][0]) > 0
+    finally:
+        store.close()
