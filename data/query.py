@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 from gsi_explorer.data.facets import FACET_TYPES, FACETS, NONE, facet
+from gsi_explorer.data.facet_index import FacetIndex
 from gsi_explorer.errors import GsiError
 
 __all__ = ["UNITS", "FACETS", "SERIES", "NONE", "Filters", "View", "FacetValue", "Page", "Detail", "Series",
@@ -209,9 +210,9 @@ def _date_bound(value: str, upper: bool) -> dt.date:
 def where_clause(filters: Filters, exclude: str | None = None) -> tuple[str, list]:
     """SQL predicate over `interactions i` for all filters except facet `exclude` (for that facet's own counts)."""
     parts, params = ["TRUE"], []
-    for term in _terms(filters.search):
+    for term in search_terms(filters.search):
         parts.append("contains(i.search_text, ?)")
-        params.append(term.lower())
+        params.append(term)
     if filters.date_from:
         parts.append("i.date >= ?")
         params.append(_date_bound(filters.date_from, False))
@@ -233,6 +234,11 @@ def where_clause(filters: Filters, exclude: str | None = None) -> tuple[str, lis
 def _terms(search: str) -> list[str]:
     """Words, or "quoted phrases", all of which must occur."""
     return [a or b for a, b in re.findall(r'"([^"]+)"|(\S+)', search or "")]
+
+
+def search_terms(search: str) -> tuple[str, ...]:
+    """The lower-cased terms matched against `search_text` (every one must occur)."""
+    return tuple(term.lower() for term in _terms(search))
 
 
 # ---------------------------------------------------------------- results
@@ -291,6 +297,9 @@ class EventStore:
         self._sql_con = None
         self._lock = threading.Lock()
         self._running: set = set()
+        self._index_lock = threading.Lock()
+        self._facet_index: FacetIndex | None = None
+        self._index_state = "new"  # "new" | "ready" | "unavailable" (row ids with gaps: SQL only)
 
     @classmethod
     def open(cls, db_path: Path) -> "EventStore":
@@ -343,6 +352,18 @@ class EventStore:
                 self._running.discard(cur)
             cur.close()
 
+    def _numpy(self, sql: str, params: list | tuple = ()) -> dict:
+        with self._lock:
+            cur = self._con.cursor()
+            self._running.add(cur)
+        try:
+            cur.execute(sql, list(params))
+            return cur.fetchnumpy()
+        finally:
+            with self._lock:
+                self._running.discard(cur)
+            cur.close()
+
     def _rows(self, sql: str, params: list | tuple = ()) -> list[dict]:
         cols, rows = self._run(sql, params)
         return [dict(zip(cols, r)) for r in rows]
@@ -352,15 +373,41 @@ class EventStore:
 
     # -- facets and counts
 
+    def _index(self, build: bool = True) -> FacetIndex | None:
+        """The in-memory coded facet columns (built on first use; a few hundred ms at a million rows)."""
+        if self._index_state == "new" and build:
+            with self._index_lock:
+                if self._index_state == "new":
+                    self._facet_index = FacetIndex.build(self._numpy, self._search_rows)
+                    self._index_state = "ready" if self._facet_index is not None else "unavailable"
+        return self._facet_index
+
+    def _search_rows(self, terms: tuple[str, ...]):
+        where = " AND ".join(["TRUE", *("contains(i.search_text, ?)" for _ in terms)])
+        return self._numpy(f"SELECT i.rowid AS r FROM interactions i WHERE {where}", terms)["r"]
+
+    def _masks(self, index: FacetIndex, filters: Filters):
+        for name, _ in filters.selections:
+            if name not in FACET_TYPES:
+                raise FilterError(f"unknown facet {name!r}; facets are: {', '.join(FACETS)}")
+        date_from = _date_bound(filters.date_from, False) if filters.date_from else None
+        date_to = _date_bound(filters.date_to, True) if filters.date_to else None
+        return index.masks(filters, search_terms(filters.search), date_from, date_to)
+
     def facet_counts(self, facet_name: str, filters: Filters, order: str = "count", limit: int | None = None,
                      unit: str = "interaction") -> list[FacetValue]:
         """Counts of each value of `facet_name` with every OTHER facet's selection (and search/dates) applied."""
         f = facet(facet_name)
-        where, params = where_clause(filters, exclude=facet_name)
-        count = "count(DISTINCT i.event_no)" if unit == "event" else "count(*)"
-        sql = f.counts_sql(where, count)
-        order_sql = "n DESC, value" if order == "count" else "value"
-        _, rows = self._run(f"SELECT value, n FROM ({sql}) ORDER BY {order_sql}", params)
+        index = self._index() if unit == "interaction" else None
+        if index is not None:
+            pairs = index.facet_counts(facet_name, self._masks(index, filters))
+            rows = sorted(pairs, key=(lambda p: (-p[1], p[0])) if order == "count" else (lambda p: p[0]))
+        else:
+            where, params = where_clause(filters, exclude=facet_name)
+            count = "count(DISTINCT i.event_no)" if unit == "event" else "count(*)"
+            sql = f.counts_sql(where, count)
+            order_sql = "n DESC, value" if order == "count" else "value"
+            _, rows = self._run(f"SELECT value, n FROM ({sql}) ORDER BY {order_sql}", params)
         selected = filters.selected(facet_name)
         out = [FacetValue(v, int(n), v in selected) for v, n in rows]
         if limit is not None:
@@ -369,7 +416,10 @@ class EventStore:
         missing = [FacetValue(v, 0, True) for v in sorted(selected) if v not in present]
         return missing + out if order == "count" else sorted(out + missing, key=lambda v: v.value)
 
-    def count(self, filters: Filters, unit: str = "interaction") -> int:
+    def count(self, filters: Filters, unit: str = "interaction", build_index: bool = True) -> int:
+        index = self._index(build=build_index)
+        if index is not None:
+            return index.count(self._masks(index, filters), unit)
         where, params = where_clause(filters)
         if unit == "event" and where == "TRUE":
             return int(self._run("SELECT count(*) FROM events")[1][0][0])
@@ -418,7 +468,12 @@ class EventStore:
             sql, params, cols = self._select(view)
             sql += " LIMIT ? OFFSET ?"
         _, rows = self._run(sql, [*params, int(limit), int(offset)])
-        return Page(cols, rows, self.count(view.filters, view.unit), offset)
+        return Page(cols, rows, self._total(view.filters, view.unit), offset)
+
+    def _total(self, filters: Filters, unit: str) -> int:
+        # a page does not wait for the facet index to be built (the first screen paints sooner); once it exists
+        # the total costs microseconds
+        return self.count(filters, unit, build_index=False)
 
     def _event_page(self, view: View, offset: int, limit: int) -> Page:
         """Events page without joining every event: pick the page's events, then count matches for those only."""
@@ -442,7 +497,7 @@ class EventStore:
             r = list(r)
             r[pos_m] = matched.get(r[0], 0) if where != "TRUE" else r[pos_n]
             out.append(tuple(r[1:]))
-        return Page(cols, out, self.count(view.filters, "event"), offset)
+        return Page(cols, out, self._total(view.filters, "event"), offset)
 
     def export(self, view: View, path: Path, fmt: str) -> int:
         """Write the whole filtered, sorted view (all CSV columns for interactions) to CSV or Parquet."""
