@@ -59,6 +59,25 @@ def _topics(rows: list[dict]) -> list[str]:
     return _uniq(out)
 
 
+def _summaries(rows: list[dict]) -> list[str]:
+    """Distinct summaries; one per template when a multilateral event repeats it per participant
+    ("X took part in the Tashkent meeting..." for eleven X)."""
+    out, seen = [], set()
+    for r in rows:
+        text = _s(r.get("summary"))
+        if not text:
+            continue
+        key = text
+        for field in ("counterpart_name", "counterpart_country", "counterpart_org"):
+            name = _s(r.get(field))
+            if name:
+                key = key.replace(name, "\0")
+        if key not in seen:
+            seen.add(key)
+            out.append(text)
+    return out
+
+
 def _counterpart(r: dict) -> str:
     name, title = _s(r.get("counterpart_name")), _s(r.get("counterpart_title"))
     where = _s(r.get("counterpart_country")) or _s(r.get("counterpart_org"))
@@ -86,7 +105,7 @@ def event_passage(event: dict) -> Passage:
     host = _uniq(_s(r.get("host_event")) for r in rows)
     city, host_country = _s(first.get("city")), _s(first.get("host_country"))
     mode = _s(first.get("mode"))
-    summaries = _uniq(_s(r.get("summary")) for r in rows)
+    summaries = _summaries(rows)
     url = _s(first.get("source_url")) or None
     publisher = _s(first.get("source_publisher"))
     agencies = _uniq(_s(r.get("cn_agency")) for r in rows)

@@ -20,8 +20,8 @@ log = logging.getLogger("gsi_explorer.index")
 MODES = ("hybrid", "bm25", "dense")
 RRF_K = 60
 CANDIDATES = 50  # per ranking, before fusion
-FUSION_WEIGHTS = (1.0, 1.0)  # (bm25, dense), chosen on the retrieval dev set (bench/bench_index_eval.py)
-QUERY_WEIGHT = 2  # repeats of the query's own words in the BM25 query, against once for each alias added
+FUSION_WEIGHTS = (0.7, 1.0)  # (bm25, dense), chosen on the retrieval dev set (bench/bench_index_eval.py)
+QUERY_WEIGHT = 3  # repeats of the query's own words in the BM25 query, against once for each alias added
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ class Retriever:
         if not query or k <= 0:
             return []
         expanded = self.expand(query)
-        # The user's own words count double for BM25, so added aliases widen the match without taking it over.
+        # The user's own words outweigh the aliases added for BM25: they widen the match without taking it over.
         lexical_query = " ".join([query] * self.query_weight) + expanded[len(query):]
         allowed = self._allowed(filters)
         n = max(CANDIDATES, k)

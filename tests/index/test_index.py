@@ -67,7 +67,12 @@ def test_pics_finds_the_pacific_islands_passages(retriever):
 
 
 def test_readout_passages_are_retrievable_by_event(retriever, store):
-    ev = next(e for e in store.events_for_corpus() if e.get("host_event") and e["interactions"]
+    events = store.events_for_corpus()
+    multi = max(events, key=lambda e: len(e["interactions"]))
+    passage = next(c for c in retriever.chunks if c.event_key == multi["event_key"])
+    assert all((r["counterpart_name"] or r["counterpart_org"] or r["counterpart_country"]) in passage.text
+               for r in multi["interactions"])  # every participant of a multilateral event is named
+    ev = next(e for e in events if e.get("host_event") and len(e["interactions"]) == 1
               and e["interactions"][0].get("counterpart_name"))
     row = ev["interactions"][0]
     hits = retriever.search(f"{row['cn_official']} {row['counterpart_name']} {row['counterpart_country'] or ''}",
