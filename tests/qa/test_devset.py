@@ -21,7 +21,7 @@ DEVSET = Path(__file__).resolve().parents[1] / "devset" / "qa.jsonl"
 OFF_TOPIC = ["What is the capital of France?", "How do I bake sourdough bread?", "Who won the 2018 FIFA World Cup?",
              "What is the boiling point of water?", "Recommend a good science fiction novel.",
              "What is the GDP of Japan?", "Who painted the Mona Lisa?"]
-FLOORS = {"paper": 0.80, "table": 0.90, "unanswerable": 0.75, "citations": 0.95, "false_refusals": 0.10}
+FLOORS = {"paper": 0.90, "table": 0.95, "unanswerable": 0.85, "citations": 0.98, "false_refusals": 0.05}
 
 
 def load_devset():
