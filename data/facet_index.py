@@ -161,6 +161,12 @@ class FacetIndex:
         days = by_row(got["d"], np.int32)
         return cls(n, columns, days, event_no, search_rows)
 
+    def forget_filters(self) -> None:
+        """Drop cached masks and search hits (the coded columns stay)."""
+        with self._lock:
+            self._masks.clear()
+            self._search.clear()
+
     # -- masks
 
     def _search_mask(self, terms: tuple[str, ...]) -> np.ndarray:

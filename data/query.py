@@ -382,6 +382,11 @@ class EventStore:
                     self._index_state = "ready" if self._facet_index is not None else "unavailable"
         return self._facet_index
 
+    def forget_filters(self) -> None:
+        """Forget per-filter masks, so the next call for any filters computes afresh (benchmarks time cold changes)."""
+        if self._facet_index is not None:
+            self._facet_index.forget_filters()
+
     def _search_rows(self, terms: tuple[str, ...]):
         where = " AND ".join(["TRUE", *("contains(i.search_text, ?)" for _ in terms)])
         return self._numpy(f"SELECT i.rowid AS r FROM interactions i WHERE {where}", terms)["r"]

@@ -320,3 +320,153 @@ def test_event_page_agrees_with_a_full_join(store, con, filters):
     assert [(r[k], r[m]) for r in fast.rows] == expected
     assert fast.total == by_matched.total == len(by_matched.rows)
     assert {r[k]: r[m] for r in by_matched.rows}.items() >= set(expected)
+
+
+# ---------------------------------------------------------------- facet counts against SQL written here
+
+# facet -> how this test reads the facet's value from `interactions` (independent of the store's registry)
+FACET_SQL = {"country": "counterpart", "region": "region", "official": "cn_official", "agency": "cn_agency",
+             "rank": "cn_rank", "format": "format", "host_event": "host_event", "year": "CAST(year AS VARCHAR)",
+             "month": "month", "mode": "mode", "confidence": "confidence"}
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _independent_where(filters: Filters, skip: str | None = None) -> str:
+    parts = ["TRUE"]
+    for term in filters.search.split():
+        parts.append(f"search_text ILIKE {_quote('%' + term.lower() + '%')}")
+    if filters.date_from:
+        parts.append(f"date >= DATE {_quote(filters.date_from)}")
+    if filters.date_to:
+        parts.append(f"date <= DATE {_quote(filters.date_to)}")
+    for name, values in filters.selections:
+        if name == skip:
+            continue
+        real = [v for v in values if v != NONE]
+        ors = []
+        if name == "topic":
+            ors += [f"list_contains(topic_list, {_quote(v)})" for v in real]
+            if NONE in values:
+                ors.append("len(topic_list) = 0")
+        else:
+            if real:
+                ors.append(f"{FACET_SQL[name]} IN ({', '.join(map(_quote, real))})")
+            if NONE in values:
+                ors.append(f"{FACET_SQL[name]} IS NULL")
+        parts.append("(" + " OR ".join(ors) + ")")
+    return " AND ".join(parts)
+
+
+def _independent_counts(con, name: str, filters: Filters) -> dict[str, int]:
+    where = _independent_where(filters, skip=name)
+    if name == "topic":
+        got = dict(con.execute(f"SELECT t, count(*) FROM (SELECT unnest(topic_list) AS t FROM interactions "
+                               f"WHERE {where}) GROUP BY 1").fetchall())
+        untagged = q1(con, f"SELECT count(*) FROM interactions WHERE {where} AND len(topic_list) = 0")
+        return got | ({NONE: untagged} if untagged else {})
+    return dict(con.execute(f"SELECT coalesce({FACET_SQL[name]}, ?), count(*) FROM interactions WHERE {where} "
+                            f"GROUP BY 1", [NONE]).fetchall())
+
+
+def _random_filters(con, seed: int, n: int) -> list[Filters]:
+    import random
+
+    rng = random.Random(seed)
+    values = {name: [r[0] for r in con.execute(f"SELECT DISTINCT coalesce({expr}, ?) FROM interactions ORDER BY 1",
+                                               [NONE]).fetchall()] for name, expr in FACET_SQL.items()}
+    values["topic"] = [NONE] + [r[0] for r in con.execute(
+        "SELECT DISTINCT unnest(topic_list) FROM interactions ORDER BY 1").fetchall()]
+    out = []
+    for _ in range(n):
+        f = Filters()
+        for name in rng.sample(sorted(values), rng.randint(1, 3)):
+            f = f.with_values(name, rng.sample(values[name], min(len(values[name]), rng.randint(1, 3))))
+        if rng.random() < 0.3:
+            f = f.with_search(rng.choice(["fraud", "security police", "wang", "zzzz"]))
+        if rng.random() < 0.3:
+            f = f.with_dates(rng.choice([None, "2023-01-01", "2024-03-15"]), rng.choice([None, "2024-12-31"]))
+        out.append(f)
+    return out
+
+
+def test_every_facet_equals_independent_sql_under_random_selections(store, con):
+    for f in _random_filters(con, seed=7, n=60):
+        for name in FACETS:
+            got = {v.value: v.count for v in store.facet_counts(name, f, limit=None) if v.count}
+            assert got == _independent_counts(con, name, f), (name, f)
+        assert store.count(f) == q1(con, f"SELECT count(*) FROM interactions WHERE {_independent_where(f)}"), f
+        assert store.count(f, unit="event") == q1(
+            con, f"SELECT count(DISTINCT event_key) FROM interactions WHERE {_independent_where(f)}"), f
+
+
+def test_topic_and_none_selections(store, con):
+    both = Filters().with_values("topic", [NONE, "telecom fraud"])
+    assert store.count(both) == q1(con, "SELECT count(*) FROM interactions WHERE len(topic_list) = 0 "
+                                        "OR list_contains(topic_list, 'telecom fraud')") > 0
+    untagged = Filters().with_values("topic", [NONE]).with_values("agency", ["MPS"])
+    topics = {v.value: v.count for v in store.facet_counts("topic", untagged)}
+    assert topics == _independent_counts(con, "topic", untagged)
+    agencies = {v.value: v.count for v in store.facet_counts("agency", untagged)}
+    assert agencies == dict(con.execute("SELECT cn_agency, count(*) FROM interactions WHERE len(topic_list) = 0 "
+                                        "GROUP BY 1").fetchall())
+    blank_year = Filters().with_values("year", [NONE, "2024"])
+    assert store.count(blank_year) == q1(con, "SELECT count(*) FROM interactions WHERE year IS NULL OR year = 2024")
+    assert store.count(Filters().with_values("topic", ["no such topic"])) == 0
+
+
+def test_counts_are_the_same_from_many_threads(store, con):
+    cases = _random_filters(con, seed=11, n=8)
+    expected = [[(v.value, v.count) for v in store.facet_counts("country", f)] + [store.count(f, "event")]
+                for f in cases]
+    store.forget_filters()
+    results, errors = {}, []
+
+    def work(k: int) -> None:
+        try:
+            for i, f in enumerate(cases[k % 2::2]):
+                i = k % 2 + 2 * i
+                results[(k, i)] = ([(v.value, v.count) for v in store.facet_counts("country", f)]
+                                   + [store.count(f, "event")])
+        except Exception as exc:  # surfaced below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len(results) == 16 and all(r == expected[i] for (_, i), r in results.items())
+
+
+def test_unknown_facet_in_selection_is_a_filter_error(store):
+    from gsi_explorer.data.query import FilterError
+
+    bad = Filters(selections=(("colour", ("red",)),))
+    with pytest.raises(FilterError, match="colour"):
+        store.count(bad)
+    with pytest.raises(FilterError, match="colour"):
+        store.facet_counts("agency", bad)
+    with pytest.raises(FilterError, match="not a date"):
+        store.count(Filters(date_from="soon"))
+
+
+def test_rows_deleted_from_a_database_still_count_right(db_path, tmp_path):
+    """A database edited by hand (row ids with gaps) is still counted exactly."""
+    import shutil
+
+    from gsi_explorer.data.query import EventStore
+
+    copy = tmp_path / "edited.duckdb"
+    shutil.copyfile(db_path, copy)
+    with duckdb.connect(str(copy)) as c:
+        c.execute("DELETE FROM interactions WHERE source_line % 5 = 0")
+    with duckdb.connect(str(copy), read_only=True) as c, EventStore.open(copy) as s:
+        for f in _random_filters(c, seed=3, n=15):
+            for name in ("country", "topic", "year"):
+                got = {v.value: v.count for v in s.facet_counts(name, f) if v.count}
+                assert got == _independent_counts(c, name, f), (name, f)
+            assert s.count(f) == q1(c, f"SELECT count(*) FROM interactions WHERE {_independent_where(f)}")
