@@ -122,41 +122,50 @@ class FacetIndex:
         n, top = int(size["n"][0]), int(size["top"][0])
         if n != top:
             return None
-        scalar = {name: f for name, f in FACET_TYPES.items() if not isinstance(f, ArrayFacet)}
-        ctes, joins, picks = [], [], []
-        for k, f in enumerate(scalar.values()):
-            ctes.append(f"d{k} AS (SELECT v, CAST(row_number() OVER (ORDER BY v) - 1 AS INTEGER) AS code FROM "
-                        f"(SELECT DISTINCT {f.expr} AS v FROM interactions i WHERE {f.expr} IS NOT NULL))")
-            joins.append(f"LEFT JOIN d{k} ON {f.expr} = d{k}.v")
-            picks.append(f"coalesce(d{k}.code, -1) AS c{k}")
-        got = fetch(f"WITH {', '.join(ctes)} SELECT i.rowid AS r, coalesce(CAST(i.event_no AS INTEGER), -1) AS e, "
+        facets = list(FACET_TYPES.items())
+        # every facet's distinct values in one statement: (facet number, value as text)
+        distinct = [f"SELECT DISTINCT unnest({f.count_column or f.column}) AS v FROM interactions"
+                    if isinstance(f, ArrayFacet) else
+                    f"SELECT DISTINCT {f.expr} AS v FROM interactions i WHERE {f.expr} IS NOT NULL" for _, f in facets]
+        got = fetch(" UNION ALL ".join(f"SELECT {k} AS k, CAST(v AS VARCHAR) AS v FROM ({sql})"
+                                       for k, sql in enumerate(distinct)), [])
+        labels: list[list[str]] = [[] for _ in facets]
+        for k, v in zip(got["k"], got["v"]):
+            labels[int(k)].append(str(v))
+        for values in labels:
+            values.sort()
+        # code = 1-based position of the value in its list (0 = NULL); a plain scan keeps the table's row order
+        picks, params = [], []
+        for k, (_, f) in enumerate(facets):
+            if not isinstance(f, ArrayFacet):
+                picks.append(f"coalesce(list_position(?::VARCHAR[], CAST({f.expr} AS VARCHAR)), 0) AS c{k}")
+                params.append(labels[k])
+        got = fetch(f"SELECT i.rowid AS r, coalesce(CAST(i.event_no AS INTEGER), -1) AS e, "
                     f"coalesce(date_diff('day', DATE '1970-01-01', i.date), {NO_DATE}) AS d, {', '.join(picks)} "
-                    f"FROM interactions i {' '.join(joins)}", [])
+                    f"FROM interactions i", params)
         rowid = np.asarray(got["r"])
+        in_order = np.array_equal(rowid, np.arange(n))
 
-        def by_row(values, dtype) -> np.ndarray:  # a join returns rows in any order: put each back at its rowid
+        def by_row(values, dtype) -> np.ndarray:
+            values = np.asarray(values).astype(dtype, copy=False)
+            if in_order:
+                return values
             out = np.empty(n, dtype=dtype)
-            out[rowid] = np.asarray(values)
+            out[rowid] = values
             return out
 
         columns: dict = {}
-        for k, (name, f) in enumerate(scalar.items()):
-            labels = [str(v) for v in fetch(f"SELECT CAST(v AS VARCHAR) AS v FROM (SELECT DISTINCT {f.expr} AS v "
-                                            f"FROM interactions i WHERE {f.expr} IS NOT NULL) ORDER BY v", [])["v"]]
-            codes = by_row(got[f"c{k}"], np.int32)
-            codes[codes < 0] = len(labels)
-            columns[name] = ScalarCodes(labels, _small(codes, len(labels) + 1))
-        for name, f in FACET_TYPES.items():
+        for k, (name, f) in enumerate(facets):
             if isinstance(f, ArrayFacet):
-                col = f.count_column or f.column
-                dictionary = (f"SELECT v, CAST(row_number() OVER (ORDER BY v) - 1 AS INTEGER) AS code FROM "
-                              f"(SELECT DISTINCT unnest({col}) AS v FROM interactions)")
-                labels = [str(v) for v in fetch(f"SELECT CAST(v AS VARCHAR) AS v FROM ({dictionary}) "
-                                                f"ORDER BY code", [])["v"]]
-                pairs = fetch(f"WITH d AS ({dictionary}) SELECT u.r, d.code AS c FROM (SELECT rowid AS r, "
-                              f"unnest({col}) AS v FROM interactions) u JOIN d ON u.v = d.v", [])
-                columns[name] = ListCodes(labels, np.asarray(pairs["r"], dtype=np.int32),
-                                          _small(np.asarray(pairs["c"]), len(labels) + 1))
+                pairs = fetch(f"SELECT rowid AS r, unnest(list_transform({f.count_column or f.column}, lambda x: "
+                              f"list_position(?::VARCHAR[], CAST(x AS VARCHAR)) - 1)) AS c FROM interactions",
+                              [labels[k]])
+                columns[name] = ListCodes(labels[k], np.asarray(pairs["r"], dtype=np.int32),
+                                          _small(np.asarray(pairs["c"]), len(labels[k]) + 1))
+            else:
+                codes = by_row(got[f"c{k}"], np.int32) - 1
+                codes[codes < 0] = len(labels[k])  # NULL: the code after the last value
+                columns[name] = ScalarCodes(labels[k], _small(codes, len(labels[k]) + 1))
         event_no = by_row(got["e"], np.int32)
         days = by_row(got["d"], np.int32)
         return cls(n, columns, days, event_no, search_rows)
