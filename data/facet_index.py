@@ -22,7 +22,7 @@ from gsi_explorer.data.facets import FACET_TYPES, NONE, ArrayFacet
 
 EPOCH = dt.date(1970, 1, 1)
 NO_DATE = np.iinfo(np.int32).min
-CACHED_FILTERS = 32  # masks kept per distinct Filters (a user steps back and forth between a few views)
+CACHED_FILTERS = 8  # masks kept per distinct Filters: one refresh asks ~14 times; the TUI caches results itself
 
 Fetch = Callable[[str, list], dict]  # (sql, params) -> {column: numpy array}
 
@@ -245,7 +245,7 @@ class FacetIndex:
     def _rows(masks: _Masks, mask: np.ndarray) -> np.ndarray:
         rows = masks.rows.get(id(mask))
         if rows is None:
-            rows = masks.rows[id(mask)] = np.flatnonzero(mask)
+            rows = masks.rows[id(mask)] = np.flatnonzero(mask).astype(np.int32)
         return rows
 
 
