@@ -105,6 +105,7 @@ class Retriever:
         self.lexical = lexical
         self.aliases = aliases
         self._embedder = embedder
+        self._vectors = None
         self._lock = threading.Lock()
         self.weights = FUSION_WEIGHTS
         self.query_weight = QUERY_WEIGHT
@@ -137,11 +138,20 @@ class Retriever:
         chunks = [Chunk.from_json({k: v for k, v in json.loads(line).items() if k != "text_hash"})
                   for line in (folder / "chunks.jsonl").open(encoding="utf-8")]
         index = faiss.read_index(str(folder / "faiss.index"))
-        if hasattr(index, "hnsw"):
-            index.hnsw.efSearch = store.HNSW_EF_SEARCH
+        store.tune(index)
         lexical = Lexical.load(folder / "bm25")
         aliases = AliasTable.from_json(json.loads((folder / "aliases.json").read_text(encoding="utf-8")))
         return cls(settings, folder, manifest, chunks, index, lexical, aliases, embedder)
+
+    @property
+    def vectors(self):
+        """All chunk vectors (memory-mapped), for exact filtered search."""
+        import numpy as np
+
+        with self._lock:
+            if self._vectors is None:
+                self._vectors = np.load(self.folder / "vectors.npy", mmap_mode="r")
+            return self._vectors
 
     @property
     def embedder(self):
@@ -176,7 +186,6 @@ class Retriever:
         return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
     def rank_dense(self, query: str, n: int, allowed=None) -> list[tuple[int, float]]:
-        import faiss
         import numpy as np
 
         if not len(self.chunks):
@@ -186,13 +195,14 @@ class Retriever:
         if allowed is None:
             scores, ids = self.faiss_index.search(q, n)
         else:
-            allowed_ids = np.flatnonzero(allowed).astype("int64")
+            # A filtered search is exact over the allowed vectors: an ANN index would miss allowed items that sit
+            # outside the probed cells, and a view's subset is small enough to scan.
+            allowed_ids = np.flatnonzero(allowed)
             if not len(allowed_ids):
                 return []
-            sel = faiss.IDSelectorBatch(allowed_ids)
-            params = (faiss.SearchParametersHNSW(sel=sel, efSearch=store.HNSW_EF_SEARCH)
-                      if hasattr(self.faiss_index, "hnsw") else faiss.SearchParameters(sel=sel))
-            scores, ids = self.faiss_index.search(q, min(n, len(allowed_ids)), params=params)
+            sims = self.vectors[allowed_ids] @ q[0]
+            top = np.argsort(-sims, kind="stable")[:n]
+            scores, ids = sims[top].reshape(1, -1), allowed_ids[top].reshape(1, -1)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
     def search(self, query: str, k: int = 6, filters: RetrievalFilters | None = None,

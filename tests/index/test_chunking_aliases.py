@@ -58,3 +58,28 @@ def test_ubiquitous_names_are_not_expanded():
     table = AliasTable.build({}, {"country": {"China": ["PRC", "People's Republic of China"], "Fiji": ["Republic of Fiji"]}},
                              texts=texts)
     assert table.expand("China and Fiji") == "China and Fiji (Republic of Fiji)"
+
+
+def test_ann_indexes_round_trip_and_agree_with_exact(tmp_path):
+    import faiss
+    import numpy as np
+
+    from gsi_explorer.index import store
+
+    rng = np.random.default_rng(0)
+    centers = rng.standard_normal((50, 64)).astype("float32")
+    v = centers[rng.integers(0, 50, 6000)] + 0.5 * rng.standard_normal((6000, 64)).astype("float32")
+    v /= np.linalg.norm(v, axis=1, keepdims=True)
+    q = v[:50]
+    exact, kind = store.make_faiss(v)
+    assert kind == "flat"
+    _, truth = exact.search(q, 10)
+    for kind in ("ivf", "hnsw"):
+        index, got = store.make_faiss(v, kind)
+        assert got == kind
+        faiss.write_index(index, str(tmp_path / kind))
+        loaded = faiss.read_index(str(tmp_path / kind))
+        store.tune(loaded)  # search-time parameters are not stored in the file
+        _, ids = loaded.search(q, 10)
+        recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ids, truth)])
+        assert recall >= 0.9, (kind, recall)
