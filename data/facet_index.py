@@ -38,6 +38,7 @@ class ScalarCodes:
     labels: list[str]
     codes: np.ndarray
     _all: np.ndarray | None = None
+    _code_of: dict | None = None
 
     @property
     def null_code(self) -> int:
@@ -45,11 +46,11 @@ class ScalarCodes:
 
     def select(self, values, n_rows: int) -> np.ndarray:
         """Rows whose value is one of `values` (NONE = NULL), like `ColumnFacet.where`."""
+        if self._code_of is None:
+            self._code_of = {label: code for code, label in enumerate(self.labels)}
         lut = np.zeros(len(self.labels) + 1, dtype=bool)
-        wanted = set(values)
-        for code, label in enumerate(self.labels):
-            lut[code] = label in wanted
-        lut[self.null_code] = NONE in wanted
+        lut[[self._code_of[v] for v in values if v != NONE and v in self._code_of]] = True
+        lut[self.null_code] = NONE in values
         return lut[self.codes]
 
     def counts(self, rows: np.ndarray | None) -> list[tuple[str, int]]:
