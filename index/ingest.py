@@ -205,11 +205,15 @@ def extract(path: Path) -> tuple[str, str, str | None, str, str]:
 
 def _atomic_write(path: Path, content: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(content)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # never leave a half file behind (full disk, kill, ...)
+        raise
 
 
 def list_documents() -> list[UserDoc]:
@@ -269,8 +273,14 @@ def ingest(paths_in: Iterable[Path], progress: Callable[[str, int, int], None] |
         previous = by_path.get(src)
         doc = UserDoc(doc_id=f"user-{sha[:12]}", title=title.strip()[:200], source_path=src, kind=kind, sha256=sha,
                       date=date, chars=len(text), ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        _atomic_write(doc.text_path, text)
-        _atomic_write(user_dir() / f"{doc.doc_id}.json", json.dumps(asdict(doc), ensure_ascii=False, indent=1))
+        try:
+            _atomic_write(doc.text_path, text)
+            _atomic_write(user_dir() / f"{doc.doc_id}.json", json.dumps(asdict(doc), ensure_ascii=False, indent=1))
+        except OSError as exc:
+            doc.text_path.unlink(missing_ok=True)  # the sidecar is written last, so no half document is listed
+            results.append(IngestResult(src, "skipped", message=f"cannot store it in {user_dir()}: "
+                                        f"{exc.strerror or exc} — free disk space and ingest it again"))
+            continue
         if previous is not None:
             _remove(previous)
         by_hash[sha] = doc

@@ -301,12 +301,16 @@ def _save_cache(settings, model_sha: str, keys: list[str], vectors) -> None:
         if not old.name.startswith(model_sha[:16]):
             old.unlink(missing_ok=True)
     tmp = vec_path.with_name(f".{vec_path.stem}.{os.getpid()}.tmp.npy")
-    np.save(tmp, vectors)
-    meta = {"model_sha256": model_sha, "sha256": _sha(tmp), "keys": keys}
-    os.replace(tmp, vec_path)
     tmp_meta = key_path.with_name(f".{key_path.name}.{os.getpid()}.tmp")
-    tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
-    os.replace(tmp_meta, key_path)
+    try:
+        np.save(tmp, vectors)
+        meta = {"model_sha256": model_sha, "sha256": _sha(tmp), "keys": keys}
+        os.replace(tmp, vec_path)
+        tmp_meta.write_text(json.dumps(meta), encoding="utf-8")
+        os.replace(tmp_meta, key_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+        tmp_meta.unlink(missing_ok=True)
 
 
 def _text_hash(text: str) -> str:
@@ -441,10 +445,22 @@ def build(settings, progress: Progress | None = None, params: ChunkParams = DEFA
             with pointer_tmp.open("rb") as fh:
                 os.fsync(fh.fileno())
             os.replace(pointer_tmp, root / "CURRENT")
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(work, ignore_errors=True)
+            pointer_tmp = root / f".CURRENT.{os.getpid()}.tmp"
+            pointer_tmp.unlink(missing_ok=True)
+            final = root / work.name.removeprefix(".tmp-")
+            if final.exists() and current_dir(settings) != final:
+                shutil.rmtree(final, ignore_errors=True)
+            if isinstance(exc, OSError):
+                raise IndexError_(f"cannot write the index in {root}: {exc.strerror or exc} — free disk space "
+                                  "(or set [paths] index_dir elsewhere) and run `gsi-explorer index build`; "
+                                  "the previous index is still in use") from exc
             raise
-        _save_cache(settings, fingerprint["model"]["sha256"], hashes, vectors)
+        try:
+            _save_cache(settings, fingerprint["model"]["sha256"], hashes, vectors)
+        except OSError:
+            pass  # the embedding cache only speeds up the next build
         _cleanup(root, keep=final.name)
         if progress:
             progress("index", 2, 2)

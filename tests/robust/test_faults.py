@@ -395,18 +395,6 @@ def _attempt(argv: list[str], capsys) -> tuple[int | None, str, BaseException | 
     return rc, err + out, exc
 
 
-INGEST_ENOSPC = ("index/ingest.py:_atomic_write leaves its '.<name>.<pid>.tmp' half file on ENOSPC and ingest() "
-                 "lets the OSError escape (CLI traceback, later files not tried); unlink the temp file on failure "
-                 "and report the file as skipped ('cannot store it: no space left — free disk space')")
-INDEX_ENOSPC = ("index/store.py:build: an OSError while writing the version folder (ENOSPC) is re-raised raw, so "
-                "`index build` ends in a traceback (the folder is removed and CURRENT kept, which is right); "
-                "wrap it in IndexError_ naming the folder and 'free disk space'")
-
-
-def _message_case(bug: str):
-    return pytest.param("message", marks=pytest.mark.xfail(strict=True, reason=bug))
-
-
 @pytest.mark.parametrize("aspect", ["state", "message"])
 def test_full_disk_database_build(aspect, small_disk, db_path, capsys):
     mount, fill = small_disk
@@ -434,7 +422,7 @@ def test_full_disk_export(small_disk, db_path):
     assert not target.exists() and _dot_files(mount) == []
 
 
-@pytest.mark.parametrize("aspect", ["state", _message_case(INGEST_ENOSPC)])
+@pytest.mark.parametrize("aspect", ["state", "message"])
 def test_full_disk_ingest(aspect, small_disk, tmp_path, monkeypatch, capsys):
     from gsi_explorer.index.ingest import list_documents
 
@@ -454,7 +442,7 @@ def test_full_disk_ingest(aspect, small_disk, tmp_path, monkeypatch, capsys):
         assert exc is None and rc == 1 and "space" in said and _dot_files(mount / "home") == []
 
 
-@pytest.mark.parametrize("aspect", ["state", _message_case(INDEX_ENOSPC)])
+@pytest.mark.parametrize("aspect", ["state", "message"])
 def test_full_disk_index_build(aspect, small_disk, index_settings, capsys, monkeypatch):
     from gsi_explorer.index import store
 
