@@ -11,11 +11,14 @@ import re
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
 
 from gsi_explorer.data.facets import FACET_TYPES, FACETS, NONE, facet
-from gsi_explorer.data.facet_index import FacetIndex
 from gsi_explorer.errors import GsiError
+
+if TYPE_CHECKING:  # imported when first used: NumPy is not needed to paint the first screen
+    from gsi_explorer.data.facet_index import FacetIndex
 
 __all__ = ["UNITS", "FACETS", "SERIES", "NONE", "Filters", "View", "FacetValue", "Page", "Detail", "Series",
            "SqlResult", "EventStore", "ViewSpecError", "ReadOnlyError", "SqlError", "FilterError", "NotBuiltError",
@@ -378,6 +381,8 @@ class EventStore:
         if self._index_state == "new" and build:
             with self._index_lock:
                 if self._index_state == "new":
+                    from gsi_explorer.data.facet_index import FacetIndex
+
                     self._facet_index = FacetIndex.build(self._numpy, self._search_rows)
                     self._index_state = "ready" if self._facet_index is not None else "unavailable"
         return self._facet_index
