@@ -55,7 +55,7 @@ async def test_question_answer_citation_and_history(answerer):
         box = screen.query_one("#ask-question", Input)
         box.value = "How many times did Wang Xiaohong meet Russian officials?"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: screen.answers and not screen._running)
+        await wait_for(pilot, lambda: screen.answers and not screen._answering)
         answer = screen.answers[-1]
         assert "year = 2023" in answer.structured_query
         md = screen.query_one("#ask-answer").markdown.source
@@ -83,8 +83,8 @@ async def test_escape_cancels_then_goes_back(answerer):
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("escape")
-        assert isinstance(app.screen, AskScreen) and screen._cancel.is_set()
-        await wait_for(pilot, lambda: not screen._running)
+        assert isinstance(app.screen, AskScreen) and screen._cancel_event.is_set()
+        await wait_for(pilot, lambda: not screen._answering)
         assert screen.answers[-1].cancelled
         await pilot.press("escape")
         await pilot.pause()

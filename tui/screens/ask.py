@@ -75,10 +75,10 @@ class AskScreen(Screen):
         self.answerer = None
         self.answers: list = []
         self.scope_view = False
-        self._cancel: threading.Event | None = None
-        self._running = False
-        self._escape_armed = False
-        self._started = 0.0
+        self._cancel_event: threading.Event | None = None
+        self._answering = False
+        self._escape_pressed = False
+        self._asked_at = 0.0
 
     # -- layout ----------------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -162,15 +162,15 @@ class AskScreen(Screen):
 
     def action_toggle_scope(self) -> None:
         self.scope_view = not self.scope_view
-        if self.answerer is not None and not self._running:
+        if self.answerer is not None and not self._answering:
             self._ready()
         self.notify(self._scope_text(), timeout=3)
 
     def action_escape(self) -> None:
-        if self._running and self._cancel is not None and not self._cancel.is_set():
-            self._cancel.set()
+        if self._answering and self._cancel_event is not None and not self._cancel_event.is_set():
+            self._cancel_event.set()
             self._status("Cancelling… (Esc again to go back)")
-            self._escape_armed = True
+            self._escape_pressed = True
             return
         self.app.pop_screen()
 
@@ -197,22 +197,22 @@ class AskScreen(Screen):
         if self.answerer is None:
             self.notify("Still loading the question-answering stack…", severity="warning")
             return
-        if self._running:
+        if self._answering:
             self.notify("An answer is still being written (Esc cancels it).", severity="warning")
             return
         box = self.query_one("#ask-question", QuestionInput)
         box.remember(question)
         box.value = ""
-        self._running = True
-        self._cancel = threading.Event()
-        self._started = time.perf_counter()
+        self._answering = True
+        self._cancel_event = threading.Event()
+        self._asked_at = time.perf_counter()
         self.query_one(CitationList).show([])
         self.query_one("#ask-query", Static).update("")
         await self.query_one(AnswerView).start(f"**Q:** {clean(question)}\n\n")
         self._status("Answering… (Esc cancels)")
         view = self._filters() if self.scope_view else None
         feed = self.query_one(AnswerView).feed
-        cancel = self._cancel
+        cancel = self._cancel_event
         self.run_worker(lambda: self._ask(question, view, feed, cancel), thread=True, group="ask",
                         exit_on_error=False)
 
@@ -228,14 +228,14 @@ class AskScreen(Screen):
         return self not in self.app.screen_stack  # the user went back while the answer was being written
 
     async def _failed(self, exc: Exception) -> None:
-        self._running = False
+        self._answering = False
         if self._gone():
             return
         await self.query_one(AnswerView).show(f"**Could not answer:** {clean(exc)}")
         self._ready()
 
     async def _answered(self, answer) -> None:
-        self._running = False
+        self._answering = False
         self.answers.append(answer)
         if self._gone():
             return
