@@ -39,7 +39,8 @@ STOPWORDS = set(
     including include includes includes well first second third lastly finally therefore yes""".split()
 )
 # Capitalized words that open sentences without naming anything.
-SENTENCE_OPENERS = {w.capitalize() for w in STOPWORDS} | {"Yes", "No", "Sources", "Source", "Answer", "Question"}
+SENTENCE_OPENERS = {w.capitalize() for w in STOPWORDS} | {"Yes", "No", "Sources", "Source", "Answer", "Question",
+                                                          "Topics", "Summary", "Host", "Format", "Date", "Place"}
 
 
 @dataclass
