@@ -29,9 +29,11 @@ class GsiApp(App):
     TITLE = "gsi-explorer"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, store, view: View | None = None, page_size: int = 200, facets: Iterable[str] = FACETS) -> None:
+    def __init__(self, store, view: View | None = None, page_size: int = 200, facets: Iterable[str] = FACETS,
+                 settings=None) -> None:
         super().__init__()
         self.store = store
+        self.settings = settings  # carries --model/--config to the Ask screen
         self.cache = ResultCache()
         self.initial_view = view or View()
         self.page_size = page_size

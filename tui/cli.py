@@ -35,7 +35,7 @@ def run(args: argparse.Namespace, settings) -> int:
     from gsi_explorer.tui.app import GsiApp
 
     try:
-        GsiApp(store, view=view, page_size=settings.ui.page_size).run()
+        GsiApp(store, view=view, page_size=settings.ui.page_size, settings=settings).run()
     finally:
         close = getattr(store, "close", None)
         if close:

@@ -158,7 +158,6 @@ class CsvCase:
     id: str
     mutate: Callable[[Path], list[str]]  # edits the --data copy; returns substrings the message must contain
     loads: bool = False  # True: a harmless variation the build must accept
-    bug: str | None = None
 
 
 FIX_QUOTES = "quote"
@@ -230,8 +229,7 @@ def scratch_db(db_path, tmp_path):
     return target, sha256(target), db_counts(target, tmp_path)
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, id=c.id, marks=[pytest.mark.xfail(strict=True, reason=c.bug)]
-                                               if c.bug else []) for c in CSV_CASES])
+@pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CSV_CASES])
 def test_bad_csv(case: CsvCase, scratch_db, tmp_path, capsys):
     target, before_sha, before_counts = scratch_db
     folder = copy_data(tmp_path / "data")

@@ -133,9 +133,6 @@ def test_sql_console_cannot_reach_the_network(store):
                         "autoload_known_extensions": "false", "lock_configuration": "true"}
 
 
-@pytest.mark.xfail(strict=True, reason="tui/screens/ask.py:AskScreen keeps its own state in self._running, which is "
-                   "Textual's MessagePump._running (set True once the screen's message loop starts), so every "
-                   "question is refused with 'An answer is still being written'; rename it (e.g. self._answering)")
 def test_question_asked_in_the_explorer_offline(offline_session):
     steps, _, _, _ = offline_session
     answer = steps["explorer"]["seen"]["ask_answer"]
