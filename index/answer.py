@@ -205,7 +205,7 @@ class Answerer:
                 quotes = qa_check.best_answering(question, sources.texts(), sources.order(),
                                                   aliases=self.alias_groups)
                 if quotes:
-                    verified.kept = [" ".join(f"“{q.sentence.strip().strip('“”')}” [{q.n}]" for q in quotes)]
+                    verified.kept = [verifier.format_quotes(quotes)]
                     extractive = True
         t_generated = time.perf_counter()
         answer = self._compose(question, route, table, sources, verified, extractive)

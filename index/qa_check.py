@@ -201,15 +201,5 @@ def best_answering(question: str, sources: dict[int, str], order: list[int] | No
     for n, sentences in sentence_lists.items():
         for a, b in zip(sentences, sentences[1:]):
             previous.setdefault((n, b), a)
-    chosen: list[v.Quote] = []
-    for quote in v.rank_sentences(question, sources, order):
-        if not fits(exp, quote.sentence, previous.get((quote.n, quote.sentence), "")):
-            continue
-        if any(quote.sentence == c.sentence for c in chosen):
-            continue
-        if chosen and quote.score < 0.6 * chosen[0].score:
-            break
-        chosen.append(quote)
-        if len(chosen) >= max_sentences:
-            break
-    return chosen
+    return v.pick_quotes(question, sources, order, max_sentences,
+                         accept=lambda q: fits(exp, q.sentence, previous.get((q.n, q.sentence), "")))

@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 
 CITE_RE = re.compile(r"\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
 NUMBER_RE = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])\d+(?:\.\d+)?")
@@ -312,18 +313,26 @@ def rank_sentences(question: str, sources: dict[int, str], order: list[int] | No
     return quotes
 
 
-def extractive(question: str, sources: dict[int, str], order: list[int] | None = None, max_sentences: int = 2) -> str:
-    """Quote the best supporting source sentences verbatim, each with its marker."""
+def pick_quotes(question: str, sources: dict[int, str], order: list[int] | None = None, max_sentences: int = 2,
+                accept: Callable[[Quote], bool] | None = None) -> list[Quote]:
+    """The best distinct source sentences for an extractive answer; `accept` keeps only those of the wanted kind."""
     chosen: list[Quote] = []
     for quote in rank_sentences(question, sources, order):
-        if len(chosen) >= max_sentences:
-            break
+        if accept is not None and not accept(quote):
+            continue
         if any(quote.sentence == c.sentence for c in chosen):
             continue
         if chosen and quote.score < 0.6 * chosen[0].score:
             break
         chosen.append(quote)
-    return " ".join(f"“{_quoted(q.sentence)}” [{q.n}]" for q in chosen)
+        if len(chosen) >= max_sentences:
+            break
+    return chosen
+
+
+def format_quotes(quotes: list[Quote]) -> str:
+    """Quotes verbatim, each with its marker."""
+    return " ".join(f"“{_quoted(q.sentence)}” [{q.n}]" for q in quotes)
 
 
 def _quoted(sentence: str) -> str:
