@@ -40,7 +40,7 @@ async def ask_in_explorer(pilot, question: str) -> dict | None:
     box.focus()
     await pilot.press("enter")
     for _ in range(50):  # the question is taken within a few event-loop rounds, or not at all
-        if getattr(screen, "_cancel", None) is not None:
+        if screen._answering or screen.answers:
             break
         await pilot.pause(0.1)
     else:
