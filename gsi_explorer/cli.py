@@ -1,6 +1,6 @@
 """`gsi-explorer`: one thin command-line face over the same interfaces the TUI uses.
 
-Each room registers its own subcommands (a `register(subparsers, common)` function in a light module);
+Each part (data, index, tui, doctor) registers its own subcommands (a `register(subparsers, common)` function in a light module);
 heavy imports happen inside the handlers so `--help` and the TUI's first paint stay fast.
 """
 
@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
-            if exc.name == name:  # room not present in this build
+            if exc.name == name:  # part not present in this build
                 continue
             raise
         module.register(sub, common)

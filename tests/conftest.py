@@ -1,6 +1,6 @@
 """Suite-wide setup: every test runs offline against a private GSI_HOME, never the user's cache.
 
-Shared fixtures live in one module per room (listed below) so each room keeps its own.
+Shared fixtures live in one module per part (data, index, Q&A), listed below.
 """
 
 import os
