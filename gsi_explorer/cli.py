@@ -49,13 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(common, argparse.SUPPRESS)  # SUPPRESS: a subcommand's absent flag must not erase a top-level one
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # part not present in this build
-                continue
-            raise
-        module.register(sub, common)
+        importlib.import_module(name).register(sub, common)
     return parser
 
 
