@@ -123,10 +123,15 @@ def build(data_dir: Path | None, db_path: Path, progress: Progress | None = None
         if stale_wal.exists():
             stale_wal.unlink()
         os.replace(tmp, db_path)
-    except (OSError, duckdb.Error) as exc:  # disk full, read-only folder, I/O error (DuckDB raises its own types)
+    except (OSError, duckdb.Error) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else (str(exc).splitlines() or [""])[0]
-        raise BuildError(f"{db_path}: cannot write the database ({reason}) — free disk space or "
-                         f"choose another location with --db; the previous database is unchanged") from None
+        if isinstance(exc, (OSError, duckdb.IOException, duckdb.FatalException, duckdb.PermissionException,
+                            duckdb.OutOfMemoryException)):  # disk full, read-only folder, I/O error
+            fix = "free disk space or choose another location with --db"
+        else:  # anything else is not the disk's fault: say so rather than send the user to clean up
+            fix = "run `gsi-explorer doctor` and report this message if the CSVs validate"
+        raise BuildError(f"{db_path}: cannot write the database ({reason}) — {fix}; "
+                         "the previous database is unchanged") from None
     finally:
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             if leftover.exists():
