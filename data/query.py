@@ -618,7 +618,9 @@ class EventStore:
         for st in statements:
             kind = st.type.name
             if kind not in READ_STATEMENTS:
-                raise ReadOnlyError(f"{kind} statements are refused: the database is read-only here (only SELECT, "
+                word = (st.query.split() or [kind])[0].upper()  # DuckDB files INSTALL under LOAD: name what was typed
+                word = word if word.isalpha() else kind
+                raise ReadOnlyError(f"{word} statements are refused: the database is read-only here (only SELECT, "
                                     f"WITH … SELECT, DESCRIBE, SHOW, EXPLAIN run) — to change data, edit the CSVs "
                                     f"and run `gsi-explorer build`")
         with self._lock:

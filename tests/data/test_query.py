@@ -235,7 +235,7 @@ def test_export_csv_and_parquet(store, con, tmp_path):
     ("DROP TABLE interactions", "DROP statements are refused"),
     ("COPY interactions TO '/tmp/gsi-leak.csv'", "COPY statements are refused"),
     ("ATTACH '/tmp/other.duckdb' AS o", "ATTACH statements are refused"),
-    ("INSTALL httpfs", "LOAD statements are refused"),
+    ("INSTALL httpfs", "INSTALL statements are refused"),
     ("LOAD httpfs", "LOAD statements are refused"),
     ("SET threads = 1", "SET statements are refused"),
     ("SELECT 1; DELETE FROM interactions", "DELETE statements are refused"),

@@ -402,7 +402,7 @@ SQL_CASES = {
     "export-database": ("EXPORT DATABASE '{tmp}/dump'", ["EXPORT", REFUSED]),
     "attach": ("ATTACH '{tmp}/other.duckdb' AS other", ["ATTACH", REFUSED]),
     "detach": ("DETACH gsi", ["DETACH", REFUSED]),
-    "install": ("INSTALL httpfs", ["LOAD", REFUSED]),  # DuckDB types INSTALL as a LOAD statement
+    "install": ("INSTALL httpfs", ["INSTALL", REFUSED]),
     "load": ("LOAD httpfs", ["LOAD", REFUSED]),
     "set-external-access": ("SET enable_external_access = true", ["SET", REFUSED]),
     "pragma": ("PRAGMA enable_profiling", ["PRAGMA", REFUSED]),
