@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.tui.pilot import settle
 
 SIZE = (160, 48)
@@ -35,19 +37,11 @@ def test_detail(snap_compare, make_app):
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=ready)
 
 
-def test_charts(snap_compare, make_app):
+@pytest.mark.parametrize("key", ["c", "question_mark"], ids=["charts", "help"])
+def test_screen_opened_by_key(key, snap_compare, make_app):
     async def ready(pilot):
         await settle(pilot)
-        await pilot.press("c")
-        await settle(pilot)
-
-    assert snap_compare(make_app(), terminal_size=SIZE, run_before=ready)
-
-
-def test_help(snap_compare, make_app):
-    async def ready(pilot):
-        await settle(pilot)
-        await pilot.press("question_mark")
+        await pilot.press(key)
         await settle(pilot)
 
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=ready)
